@@ -11,9 +11,9 @@ export function isPodTerminal(pod: Pod): boolean {
 	return phase === 'Failed' || phase === 'Succeeded';
 }
 
-/** `podutil.IsPodReady`: the Ready condition is "True". A missing condition is not ready. */
+/** `podutil.IsPodReady`: the first Ready condition is "True". A missing condition is not ready. */
 export function isPodReady(pod: Pod): boolean {
-	return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+	return (pod.status?.conditions ?? []).find((c) => c.type === 'Ready')?.status === 'True';
 }
 
 /** The Ready condition's lastTransitionTime, if the pod has one. */

@@ -15,6 +15,7 @@ export interface ObjectMeta {
 	generation?: number;
 	creationTimestamp?: string;
 	deletionTimestamp?: string;
+	deletionGracePeriodSeconds?: number;
 	labels?: Record<string, string>;
 	annotations?: Record<string, string>;
 	ownerReferences?: OwnerReference[];
@@ -93,6 +94,8 @@ export interface PodSpec {
 	initContainers?: Container[];
 	restartPolicy?: string;
 	nodeSelector?: Record<string, string>;
+	tolerations?: Toleration[];
+	terminationGracePeriodSeconds?: number;
 }
 
 export interface PodCondition {
@@ -227,3 +230,115 @@ export const endpointsControllerName = 'endpoint-controller';
 export const defaultMaxEndpointsPerSlice = 100;
 export const maxEndpointsPerSubsetDefault = 1000;
 export const endpointsMaxCapacity = 1000;
+
+// Label selectors and workloads (apps/v1, batch/v1), as far as Endpoint Lens expands them into pods.
+
+/** `metav1.LabelSelectorRequirement`. */
+export interface LabelSelectorRequirement {
+	key: string;
+	operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | string;
+	values?: string[];
+}
+
+/** `metav1.LabelSelector`: requirements are ANDed; `{}` selects everything, an absent selector nothing. */
+export interface LabelSelector {
+	matchLabels?: Record<string, string>;
+	matchExpressions?: LabelSelectorRequirement[];
+}
+
+/** `corev1.Toleration`. */
+export interface Toleration {
+	key?: string;
+	operator?: 'Exists' | 'Equal' | string;
+	value?: string;
+	effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' | string;
+	tolerationSeconds?: number;
+}
+
+/** `corev1.Taint`. */
+export interface Taint {
+	key: string;
+	value?: string;
+	effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' | string;
+}
+
+/** The part of `corev1.NodeSpec` the pod placement reads (Node.spec is typed `unknown` above). */
+export interface NodeSpec {
+	unschedulable?: boolean;
+	taints?: Taint[];
+	podCIDR?: string;
+	podCIDRs?: string[];
+}
+
+export interface PodTemplateSpec {
+	metadata?: ObjectMeta;
+	spec?: PodSpec;
+}
+
+export interface DeploymentSpec {
+	replicas?: number;
+	selector?: LabelSelector;
+	template?: PodTemplateSpec;
+}
+
+export interface Deployment extends TypedObject {
+	spec?: DeploymentSpec;
+	status?: unknown;
+}
+
+export interface ReplicaSet extends TypedObject {
+	spec?: DeploymentSpec;
+	status?: unknown;
+}
+
+export interface StatefulSetSpec {
+	replicas?: number;
+	selector?: LabelSelector;
+	template?: PodTemplateSpec;
+	/** The governing (usually headless) Service: pods get `subdomain = serviceName`. */
+	serviceName?: string;
+	podManagementPolicy?: 'OrderedReady' | 'Parallel' | string;
+	ordinals?: { start?: number };
+}
+
+export interface StatefulSet extends TypedObject {
+	spec?: StatefulSetSpec;
+	status?: unknown;
+}
+
+export interface DaemonSetSpec {
+	selector?: LabelSelector;
+	template?: PodTemplateSpec;
+}
+
+export interface DaemonSet extends TypedObject {
+	spec?: DaemonSetSpec;
+	status?: unknown;
+}
+
+export interface JobSpec {
+	parallelism?: number;
+	completions?: number;
+	completionMode?: 'NonIndexed' | 'Indexed' | string;
+	selector?: LabelSelector;
+	manualSelector?: boolean;
+	suspend?: boolean;
+	backoffLimit?: number;
+	template?: PodTemplateSpec;
+}
+
+export interface Job extends TypedObject {
+	spec?: JobSpec;
+	status?: unknown;
+}
+
+export interface CronJobSpec {
+	schedule?: string;
+	suspend?: boolean;
+	jobTemplate?: { metadata?: ObjectMeta; spec?: JobSpec };
+}
+
+export interface CronJob extends TypedObject {
+	spec?: CronJobSpec;
+	status?: unknown;
+}
