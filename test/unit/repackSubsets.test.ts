@@ -27,7 +27,9 @@ describe('repackSubsets (pkg/api/v1/endpoints RepackSubsets + SortSubsets)', () 
 	});
 
 	it('TestPackSubsets "empty ports" (sentinel): addresses of a port-less subset are kept, ready or not', () => {
-		assert.deepEqual(repackSubsets([{ addresses: [addr('1.2.3.4')], ports: [] }]), [{ addresses: [addr('1.2.3.4')] }]);
+		assert.deepEqual(repackSubsets([{ addresses: [addr('1.2.3.4')], ports: [] }]), [
+			{ addresses: [addr('1.2.3.4')] },
+		]);
 		assert.deepEqual(repackSubsets([{ notReadyAddresses: [addr('1.2.3.4')] }]), [
 			{ notReadyAddresses: [addr('1.2.3.4')] },
 		]);
@@ -35,7 +37,9 @@ describe('repackSubsets (pkg/api/v1/endpoints RepackSubsets + SortSubsets)', () 
 
 	it('TestPackSubsets "one set, one ip, one port" (and IPv6, UID, empty UID variants) round-trip unchanged', () => {
 		for (const a of [addr('1.2.3.4'), addr('beef::1:2:3:4'), addr('1.2.3.4', 'uid-1'), addr('1.2.3.4', '')]) {
-			assert.deepEqual(repackSubsets([{ addresses: [a], ports: [port(111)] }]), [{ addresses: [a], ports: [port(111)] }]);
+			assert.deepEqual(repackSubsets([{ addresses: [a], ports: [port(111)] }]), [
+				{ addresses: [a], ports: [port(111)] },
+			]);
 			assert.deepEqual(repackSubsets([{ notReadyAddresses: [a], ports: [port(111)] }]), [
 				{ notReadyAddresses: [a], ports: [port(111)] },
 			]);
@@ -198,26 +202,21 @@ describe('repackSubsets (pkg/api/v1/endpoints RepackSubsets + SortSubsets)', () 
 
 	it('LessEndpointAddress: IPs compare as bytes ("10.0.0.10" < "10.0.0.9"), not numerically', () => {
 		assert.deepEqual(
-			repackSubsets([{ addresses: [addr('10.0.0.9'), addr('10.0.0.10'), addr('10.0.0.1')], ports: [port(80)] }])[0]!
-				.addresses,
+			repackSubsets([
+				{ addresses: [addr('10.0.0.9'), addr('10.0.0.10'), addr('10.0.0.1')], ports: [port(80)] },
+			])[0]!.addresses,
 			[addr('10.0.0.1'), addr('10.0.0.10'), addr('10.0.0.9')],
 		);
 	});
 
-	it('RepackSubsets sentinel: a port-less set equal to a real port\'s set joins that subset instead of its own', () => {
+	it("RepackSubsets sentinel: a port-less set equal to a real port's set joins that subset instead of its own", () => {
 		assert.deepEqual(
-			repackSubsets([
-				{ addresses: [addr('1.2.3.4')] },
-				{ addresses: [addr('1.2.3.4')], ports: [port(80)] },
-			]),
+			repackSubsets([{ addresses: [addr('1.2.3.4')] }, { addresses: [addr('1.2.3.4')], ports: [port(80)] }]),
 			[{ addresses: [addr('1.2.3.4')], ports: [port(80)] }],
 		);
 		// Different sets stay apart: the port-less one becomes a subset without a ports key.
 		assert.deepEqual(
-			repackSubsets([
-				{ addresses: [addr('1.2.3.5')] },
-				{ addresses: [addr('1.2.3.4')], ports: [port(80)] },
-			]),
+			repackSubsets([{ addresses: [addr('1.2.3.5')] }, { addresses: [addr('1.2.3.4')], ports: [port(80)] }]),
 			[{ addresses: [addr('1.2.3.4')], ports: [port(80)] }, { addresses: [addr('1.2.3.5')] }],
 		);
 	});

@@ -186,7 +186,12 @@ describe('TopologyCache.setNodes (TestSetNodes)', () => {
 			node({ zone: 'zone-a', cpu: '1000m', ready: 'True' }),
 			node({ zone: 'zone-b', cpu: '1000m', ready: 'True' }),
 			node({ zone: 'zone-b', cpu: '1000m', ready: 'False' }),
-			node({ zone: 'zone-b', cpu: '1000m', ready: 'True', labels: { 'node-role.kubernetes.io/control-plane': '' } }),
+			node({
+				zone: 'zone-b',
+				cpu: '1000m',
+				ready: 'True',
+				labels: { 'node-role.kubernetes.io/control-plane': '' },
+			}),
 			// Unready nodes are skipped before their zone or CPU is looked at.
 			node({ cpu: '0', ready: 'Unknown' }),
 			node({ zone: 'zone-b', cpu: '8' }),
@@ -274,7 +279,9 @@ describe('TopologyCache.addHints (TestAddHints)', () => {
 	it('TestAddHints/… zone ratios require 3: fewer ready endpoints than zones disables hints', () => {
 		const cache = cacheWithZones({ 'zone-a': '3', 'zone-b': '4', 'zone-c': '3' });
 		const r = cache.addHints(
-			sliceInfo({ toCreate: [slice('c', ep('10.1.2.3', { zone: 'zone-a' }), ep('10.1.2.4', { zone: 'zone-b' }))] }),
+			sliceInfo({
+				toCreate: [slice('c', ep('10.1.2.3', { zone: 'zone-a' }), ep('10.1.2.4', { zone: 'zone-b' }))],
+			}),
 		);
 		assert.deepEqual(hintsOf(r.toCreate), [undefined, undefined]);
 		assert.deepEqual(r.events, [
@@ -291,7 +298,9 @@ describe('TopologyCache.addHints (TestAddHints)', () => {
 		const cache = cacheWithZones({ 'zone-a': '4.5', 'zone-b': '5.5' });
 		assert.deepEqual(asObject(cache.getCpuRatiosByZone()), { 'zone-a': 0.45, 'zone-b': 0.55 });
 		const r = cache.addHints(
-			sliceInfo({ toCreate: [slice('c', ep('10.1.2.3', { zone: 'zone-a' }), ep('10.1.2.4', { zone: 'zone-b' }))] }),
+			sliceInfo({
+				toCreate: [slice('c', ep('10.1.2.3', { zone: 'zone-a' }), ep('10.1.2.4', { zone: 'zone-b' }))],
+			}),
 		);
 		assert.deepEqual(hintsOf(r.toCreate), ['zone-a', 'zone-b']);
 		assert.deepEqual(r.toUpdate, []);
@@ -302,7 +311,10 @@ describe('TopologyCache.addHints (TestAddHints)', () => {
 				message: 'Topology Aware Hints has been enabled, addressType: IPv4',
 			},
 		]);
-		assert.deepEqual(asObject(cache.getEndpointsByAddressType('ns/svc')?.get('IPv4')), { 'zone-a': 1, 'zone-b': 1 });
+		assert.deepEqual(asObject(cache.getEndpointsByAddressType('ns/svc')?.get('IPv4')), {
+			'zone-a': 1,
+			'zone-b': 1,
+		});
 		assert.equal(cache.hasPopulatedHints('ns/svc'), true);
 	});
 
@@ -322,7 +334,10 @@ describe('TopologyCache.addHints (TestAddHints)', () => {
 			}),
 		);
 		assert.deepEqual(hintsOf(r.toCreate), ['zone-a', 'zone-b', undefined, undefined]);
-		assert.deepEqual(asObject(cache.getEndpointsByAddressType('ns/svc')?.get('IPv4')), { 'zone-a': 1, 'zone-b': 1 });
+		assert.deepEqual(asObject(cache.getEndpointsByAddressType('ns/svc')?.get('IPv4')), {
+			'zone-a': 1,
+			'zone-b': 1,
+		});
 	});
 
 	it('TestAddHints/slices to create and update within 3 zone threshold: one zone-a endpoint is lent to zone-b', () => {
@@ -377,7 +392,11 @@ describe('TopologyCache.addHints (TestAddHints)', () => {
 			sliceInfo({ addressType: 'IPv6', toCreate: [slice('c', ep('fd00::1', { zone: 'zone-a' }))] }),
 		);
 		assert.deepEqual(r.events, [
-			{ type: 'Warning', reason: 'TopologyAwareHintsDisabled', message: 'Nodes only ready in one zone, addressType: IPv6' },
+			{
+				type: 'Warning',
+				reason: 'TopologyAwareHintsDisabled',
+				message: 'Nodes only ready in one zone, addressType: IPv6',
+			},
 		]);
 	});
 
@@ -386,7 +405,9 @@ describe('TopologyCache.addHints (TestAddHints)', () => {
 		const unchanged = slice('u', ep('10.0.1.1', { zone: 'zone-b', hint: 'zone-b' }));
 		const r = cache.addHints(
 			sliceInfo({
-				toCreate: [slice('c', ep('10.0.0.1', { zone: 'zone-a' }), ep('10.0.0.2', { zone: 'zone-b' }), ep('10.0.0.3'))],
+				toCreate: [
+					slice('c', ep('10.0.0.1', { zone: 'zone-a' }), ep('10.0.0.2', { zone: 'zone-b' }), ep('10.0.0.3')),
+				],
 				unchanged: [unchanged],
 			}),
 		);
@@ -417,7 +438,10 @@ describe('TopologyCache.addHints (TestAddHints)', () => {
 
 	it('AddHints: the "enabled" event is only sent the first time (HasPopulatedHints, own)', () => {
 		const cache = cacheWithZones({ 'zone-a': '1', 'zone-b': '1' });
-		const build = () => sliceInfo({ toCreate: [slice('c', ep('10.0.0.1', { zone: 'zone-a' }), ep('10.0.0.2', { zone: 'zone-b' }))] });
+		const build = () =>
+			sliceInfo({
+				toCreate: [slice('c', ep('10.0.0.1', { zone: 'zone-a' }), ep('10.0.0.2', { zone: 'zone-b' }))],
+			});
 		assert.equal(cache.addHints(build()).events.length, 1);
 		assert.deepEqual(cache.addHints(build()).events, []);
 		cache.removeHints('ns/svc', 'IPv4');
@@ -426,7 +450,11 @@ describe('TopologyCache.addHints (TestAddHints)', () => {
 
 	it('getAllocatedHintsByZone: unchanged slices with valid hints stay unchanged and count (own)', () => {
 		const cache = cacheWithZones({ 'zone-a': '1', 'zone-b': '1' });
-		const keep = slice('keep', ep('10.0.1.1', { zone: 'zone-a', hint: 'zone-a' }), ep('10.0.1.2', { zone: 'zone-b', hint: 'zone-b' }));
+		const keep = slice(
+			'keep',
+			ep('10.0.1.1', { zone: 'zone-a', hint: 'zone-a' }),
+			ep('10.0.1.2', { zone: 'zone-b', hint: 'zone-b' }),
+		);
 		const before = structuredClone(keep);
 		const si = sliceInfo({
 			toCreate: [slice('c', ep('10.0.0.1', { zone: 'zone-a' }), ep('10.0.0.2', { zone: 'zone-b' }))],
@@ -436,7 +464,10 @@ describe('TopologyCache.addHints (TestAddHints)', () => {
 		assert.deepEqual(r.toUpdate, []);
 		assert.deepEqual(si.unchanged, [keep]);
 		assert.deepEqual(keep, before);
-		assert.deepEqual(asObject(cache.getEndpointsByAddressType('ns/svc')?.get('IPv4')), { 'zone-a': 2, 'zone-b': 2 });
+		assert.deepEqual(asObject(cache.getEndpointsByAddressType('ns/svc')?.get('IPv4')), {
+			'zone-a': 2,
+			'zone-b': 2,
+		});
 	});
 
 	it('getAllocatedHintsByZone: unchanged slices with missing or unknown-zone hints are copied into updates (own)', () => {
@@ -489,8 +520,22 @@ describe('TopologyCache bookkeeping (SetHints / RemoveHints / HasPopulatedHints 
 
 	it('GetOverloadedServices lists Services whose recorded hints starve a zone, sorted (own)', () => {
 		const cache = cacheWithZones({ 'zone-a': '1', 'zone-b': '1' });
-		cache.setHints('ns/ok', 'IPv4', new Map([['zone-a', 2], ['zone-b', 2]]));
-		cache.setHints('ns/starved', 'IPv4', new Map([['zone-a', 4], ['zone-b', 0]]));
+		cache.setHints(
+			'ns/ok',
+			'IPv4',
+			new Map([
+				['zone-a', 2],
+				['zone-b', 2],
+			]),
+		);
+		cache.setHints(
+			'ns/starved',
+			'IPv4',
+			new Map([
+				['zone-a', 4],
+				['zone-b', 0],
+			]),
+		);
 		cache.setHints('ns/missing', 'IPv4', new Map([['zone-a', 4]]));
 		assert.deepEqual(cache.getOverloadedServices(), ['ns/missing', 'ns/starved']);
 	});
@@ -519,7 +564,10 @@ describe('removeHintsFromSlices (RemoveHintsFromSlices)', () => {
 	});
 
 	it('formatWithAddressType appends the address type (FormatWithAddressType)', () => {
-		assert.equal(formatWithAddressType('Nodes only ready in one zone', 'FQDN'), 'Nodes only ready in one zone, addressType: FQDN');
+		assert.equal(
+			formatWithAddressType('Nodes only ready in one zone', 'FQDN'),
+			'Nodes only ready in one zone, addressType: FQDN',
+		);
 	});
 });
 
@@ -676,12 +724,19 @@ describe('getHintsByZone (Test_getHintsByZone)', () => {
 
 	it('Test_getHintsByZone/invalid: unknown zone, nil hints, empty forZones, over the maximum', () => {
 		const onlyA = (maximum: number) => new Map([['zone-a', alloc({ maximum })]]);
-		assert.equal(getHintsByZone(slice('s', ep('1.1.1.1', { zone: 'zone-a', hint: 'zone-gone' })), new Map(), onlyA(3)), undefined);
+		assert.equal(
+			getHintsByZone(slice('s', ep('1.1.1.1', { zone: 'zone-a', hint: 'zone-gone' })), new Map(), onlyA(3)),
+			undefined,
+		);
 		assert.equal(getHintsByZone(slice('s', ep('1.1.1.1', { zone: 'zone-a' })), new Map(), onlyA(3)), undefined);
 		const emptyHints = ep('1.1.1.1', { zone: 'zone-a' });
 		emptyHints.hints = { forZones: [] };
 		assert.equal(getHintsByZone(slice('s', emptyHints), new Map(), onlyA(3)), undefined);
-		const two = slice('s', ep('1.1.1.1', { zone: 'zone-a', hint: 'zone-a' }), ep('1.1.1.2', { zone: 'zone-a', hint: 'zone-a' }));
+		const two = slice(
+			's',
+			ep('1.1.1.1', { zone: 'zone-a', hint: 'zone-a' }),
+			ep('1.1.1.2', { zone: 'zone-a', hint: 'zone-a' }),
+		);
 		assert.equal(getHintsByZone(two, new Map([['zone-a', 1]]), onlyA(2)), undefined);
 		assert.deepEqual(asObject(getHintsByZone(two, new Map([['zone-a', 0]]), onlyA(2))), { 'zone-a': 2 });
 	});
@@ -698,7 +753,10 @@ describe('getTotalReadyEndpoints (Test_getTotalReadyEndpoints)', () => {
 
 	it('Test_getTotalReadyEndpoints/empty and empty slice', () => {
 		assert.equal(getTotalReadyEndpoints(sliceInfo()), 0);
-		assert.equal(getTotalReadyEndpoints(sliceInfo({ toCreate: [withN(0, 0), { addressType: 'IPv4', endpoints: null }] })), 0);
+		assert.equal(
+			getTotalReadyEndpoints(sliceInfo({ toCreate: [withN(0, 0), { addressType: 'IPv4', endpoints: null }] })),
+			0,
+		);
 	});
 
 	it('Test_getTotalReadyEndpoints/slices for all with some unready', () => {
@@ -722,7 +780,25 @@ describe('serviceOverloaded (utils.go; upstream has no direct test)', () => {
 	});
 	it('a zone below ceil(total × ratio / 1.2) is overloaded (own)', () => {
 		// 10 endpoints, half the CPU each: the minimum is ceil(5 / 1.2) = 5.
-		assert.equal(serviceOverloaded(new Map([['zone-a', 5], ['zone-b', 5]]), ratios), false);
-		assert.equal(serviceOverloaded(new Map([['zone-a', 6], ['zone-b', 4]]), ratios), true);
+		assert.equal(
+			serviceOverloaded(
+				new Map([
+					['zone-a', 5],
+					['zone-b', 5],
+				]),
+				ratios,
+			),
+			false,
+		);
+		assert.equal(
+			serviceOverloaded(
+				new Map([
+					['zone-a', 6],
+					['zone-b', 4],
+				]),
+				ratios,
+			),
+			true,
+		);
 	});
 });

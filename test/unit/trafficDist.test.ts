@@ -48,10 +48,20 @@ const z = (name: string) => ({ forZones: [{ name }] });
 describe('reconcileHints (TestReconcileHints)', () => {
 	it('should set zone hints with PreferClose: every ready create/update endpoint gets its own zone, no node hint', () => {
 		const creates = [
-			slice('c1', ep('10.0.0.1', { zone: 'zone-a', node: 'node-1' }), ep('10.0.0.2', { zone: 'zone-b', node: 'node-2' })),
+			slice(
+				'c1',
+				ep('10.0.0.1', { zone: 'zone-a', node: 'node-1' }),
+				ep('10.0.0.2', { zone: 'zone-b', node: 'node-2' }),
+			),
 			slice('c2', ep('10.0.0.3', { zone: 'zone-a', node: 'node-3' })),
 		];
-		const updates = [slice('u1', ep('10.0.0.5', { zone: 'zone-a', node: 'node-5' }), ep('10.0.0.8', { zone: 'zone-c', node: 'node-8' }))];
+		const updates = [
+			slice(
+				'u1',
+				ep('10.0.0.5', { zone: 'zone-a', node: 'node-5' }),
+				ep('10.0.0.8', { zone: 'zone-c', node: 'node-8' }),
+			),
+		];
 		const r = reconcileHints('PreferClose', creates, updates, []);
 		assert.equal(r.toCreate, creates, 'creates are hinted in place');
 		assert.deepEqual(hintsOf(r.toCreate), [z('zone-a'), z('zone-b'), z('zone-a')]);
@@ -91,7 +101,13 @@ describe('reconcileHints (TestReconcileHints)', () => {
 	});
 
 	it('should remove hints when trafficDistribution is unrecognized', () => {
-		const creates = [slice('c', ep('10.0.0.1', { zone: 'zone-a', zoneHint: 'zone-a' }), ep('10.0.0.2', { zone: 'zone-b', zoneHint: 'zone-b' }))];
+		const creates = [
+			slice(
+				'c',
+				ep('10.0.0.1', { zone: 'zone-a', zoneHint: 'zone-a' }),
+				ep('10.0.0.2', { zone: 'zone-b', zoneHint: 'zone-b' }),
+			),
+		];
 		const updates = [slice('u', ep('10.0.0.5', { zone: 'zone-a', zoneHint: 'zone-a', ready: false }))];
 		const plain = slice('p', ep('10.0.0.6', { zone: 'zone-a' }));
 		const r = reconcileHints('Unknown', creates, updates, [plain]);
@@ -103,7 +119,12 @@ describe('reconcileHints (TestReconcileHints)', () => {
 
 	it('should remove hints when trafficDistribution is unset: hinted unchanged slices are copied and cleared', () => {
 		const hinted = slice('h', ep('10.0.0.6', { zone: 'zone-b', zoneHint: 'zone-b' }));
-		const r = reconcileHints(undefined, [], [slice('u', ep('10.0.0.5', { zone: 'zone-a', zoneHint: 'zone-a' }))], [hinted]);
+		const r = reconcileHints(
+			undefined,
+			[],
+			[slice('u', ep('10.0.0.5', { zone: 'zone-a', zoneHint: 'zone-a' }))],
+			[hinted],
+		);
 		assert.deepEqual(
 			r.toUpdate.map((s) => s.metadata?.name),
 			['u', 'h'],
@@ -134,7 +155,7 @@ describe('reconcileHints (TestReconcileHints_doesNotMutateUnchangedSlices)', () 
 		assert.deepEqual(hintsOf(r.toUpdate), [z('zone-a')]);
 	});
 
-	it('the caller\'s toUpdate array is not appended to (own)', () => {
+	it("the caller's toUpdate array is not appended to (own)", () => {
 		const toUpdate: EndpointSlice[] = [];
 		const r = reconcileHints('PreferClose', [], toUpdate, [slice('x', ep('10.0.0.1', { zone: 'zone-a' }))]);
 		assert.equal(toUpdate.length, 0);
@@ -144,19 +165,32 @@ describe('reconcileHints (TestReconcileHints_doesNotMutateUnchangedSlices)', () 
 
 describe('reconcileHints with PreferSameZone / PreferSameNode (KEP-3015, own)', () => {
 	it('PreferSameZone behaves like PreferClose: zone hints only', () => {
-		const r = reconcileHints('PreferSameZone', [slice('c', ep('10.0.0.1', { zone: 'zone-a', node: 'node-1' }))], [], []);
+		const r = reconcileHints(
+			'PreferSameZone',
+			[slice('c', ep('10.0.0.1', { zone: 'zone-a', node: 'node-1' }))],
+			[],
+			[],
+		);
 		assert.deepEqual(hintsOf(r.toCreate), [z('zone-a')]);
 	});
 
 	it('PreferSameZone treats a stale node hint as wrong and drops it', () => {
-		const stale = slice('x', ep('10.0.0.1', { zone: 'zone-a', node: 'node-1', zoneHint: 'zone-a', nodeHint: 'node-1' }));
+		const stale = slice(
+			'x',
+			ep('10.0.0.1', { zone: 'zone-a', node: 'node-1', zoneHint: 'zone-a', nodeHint: 'node-1' }),
+		);
 		const r = reconcileHints('PreferSameZone', [], [], [stale]);
 		assert.equal(r.changed, 1);
 		assert.deepEqual(hintsOf(r.toUpdate), [z('zone-a')]);
 	});
 
 	it('PreferSameNode sets zone and node hints', () => {
-		const r = reconcileHints('PreferSameNode', [slice('c', ep('10.0.0.1', { zone: 'zone-a', node: 'node-1' }))], [], []);
+		const r = reconcileHints(
+			'PreferSameNode',
+			[slice('c', ep('10.0.0.1', { zone: 'zone-a', node: 'node-1' }))],
+			[],
+			[],
+		);
 		assert.deepEqual(hintsOf(r.toCreate), [{ forZones: [{ name: 'zone-a' }], forNodes: [{ name: 'node-1' }] }]);
 	});
 
@@ -172,8 +206,14 @@ describe('reconcileHints with PreferSameZone / PreferSameNode (KEP-3015, own)', 
 
 	it('PreferSameNode: an unchanged slice with only zone hints needs an update; a correct one does not', () => {
 		const zoneOnly = slice('z', ep('10.0.0.1', { zone: 'zone-a', node: 'node-1', zoneHint: 'zone-a' }));
-		const correct = slice('ok', ep('10.0.0.2', { zone: 'zone-b', node: 'node-2', zoneHint: 'zone-b', nodeHint: 'node-2' }));
-		const wrongNode = slice('wn', ep('10.0.0.3', { zone: 'zone-b', node: 'node-3', zoneHint: 'zone-b', nodeHint: 'node-9' }));
+		const correct = slice(
+			'ok',
+			ep('10.0.0.2', { zone: 'zone-b', node: 'node-2', zoneHint: 'zone-b', nodeHint: 'node-2' }),
+		);
+		const wrongNode = slice(
+			'wn',
+			ep('10.0.0.3', { zone: 'zone-b', node: 'node-3', zoneHint: 'zone-b', nodeHint: 'node-9' }),
+		);
 		const r = reconcileHints('PreferSameNode', [], [], [zoneOnly, correct, wrongNode]);
 		assert.equal(r.changed, 2);
 		assert.deepEqual(
@@ -199,7 +239,12 @@ describe('reconcileHints with PreferSameZone / PreferSameNode (KEP-3015, own)', 
 	});
 
 	it('values are case-sensitive: "preferclose" removes hints', () => {
-		const r = reconcileHints('preferclose', [slice('c', ep('10.0.0.1', { zone: 'zone-a', zoneHint: 'zone-a' }))], [], []);
+		const r = reconcileHints(
+			'preferclose',
+			[slice('c', ep('10.0.0.1', { zone: 'zone-a', zoneHint: 'zone-a' }))],
+			[],
+			[],
+		);
 		assert.deepEqual(hintsOf(r.toCreate), [undefined]);
 	});
 });

@@ -44,7 +44,10 @@ describe('computeTriggerTime (endpointslice/util trigger_time_tracker.go)', () =
 	});
 
 	it('TestPodsAdded: new pods trigger at the earliest of their ready times', () => {
-		assert.deepEqual(syncs([service(t[0]), []], [service(t[0]), [pod('pod1', t[2]), pod('pod2', t[1])]]), [t[0], t[1]]);
+		assert.deepEqual(syncs([service(t[0]), []], [service(t[0]), [pod('pod1', t[2]), pod('pod2', t[1])]]), [
+			t[0],
+			t[1],
+		]);
 	});
 
 	it('TestPodsUpdated: only pods whose time moved forward count; the unchanged pod3 (t3) is not the minimum', () => {
@@ -67,7 +70,11 @@ describe('computeTriggerTime (endpointslice/util trigger_time_tracker.go)', () =
 	it('TestPodDeletedThenAdded: a pod that comes back with a later time triggers at that time', () => {
 		const svc = service(t[0]);
 		assert.deepEqual(
-			syncs([svc, [pod('pod1', t[1]), pod('pod2', t[2])]], [svc, [pod('pod1', t[1])]], [svc, [pod('pod1', t[1]), pod('pod2', t[4])]]),
+			syncs(
+				[svc, [pod('pod1', t[1]), pod('pod2', t[2])]],
+				[svc, [pod('pod1', t[1])]],
+				[svc, [pod('pod1', t[1]), pod('pod2', t[4])]],
+			),
 			[t[0], undefined, t[4]],
 		);
 	});
@@ -82,7 +89,10 @@ describe('computeTriggerTime (endpointslice/util trigger_time_tracker.go)', () =
 	it('TestServiceUpdatedNoPodChange: a spec change alone cannot be timed, so nothing is returned', () => {
 		const svc = service(t[0]);
 		const pods = [pod('pod1', t[1]), pod('pod2', t[2])];
-		const changed: Service = { ...svc, spec: { selector: {}, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] } };
+		const changed: Service = {
+			...svc,
+			spec: { selector: {}, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+		};
 		assert.deepEqual(syncs([svc, pods], [changed, pods]), [t[0], undefined]);
 	});
 

@@ -175,7 +175,10 @@ export function computeTriggerTime(service: Service, pods: Pod[], previous?: Tri
 	}
 	const serviceTime = getServiceTriggerTime(service);
 	const lastService = previous?.lastServiceTriggerTime;
-	if (serviceTime !== undefined && after(serviceTime, lastService === undefined ? undefined : parseRFC3339(lastService))) {
+	if (
+		serviceTime !== undefined &&
+		after(serviceTime, lastService === undefined ? undefined : parseRFC3339(lastService))
+	) {
 		minChanged = minTime(minChanged, serviceTime);
 	}
 

@@ -16,7 +16,8 @@ function parseIPv4(s: string): number[] | undefined {
 	}
 	const out: number[] = [];
 	for (const p of parts) {
-		if (!/^[0-9]{1,3}$/.test(p)) {
+		// Go's sloppy parser (k8s.io/utils forked net, dtoi) takes any number of leading zeros.
+		if (!/^[0-9]+$/.test(p)) {
 			return undefined;
 		}
 		const n = Number.parseInt(p, 10);
@@ -56,10 +57,15 @@ function parseIPv6(s: string): number[] | undefined {
 		const groups = part.split(':');
 		const out: number[] = [];
 		for (const g of groups) {
-			if (!/^[0-9a-fA-F]{1,4}$/.test(g)) {
+			// xtoi reads any number of hex digits; only the value must fit in 16 bits.
+			if (!/^[0-9a-fA-F]+$/.test(g)) {
 				return undefined;
 			}
-			out.push(Number.parseInt(g, 16));
+			const n = Number.parseInt(g, 16);
+			if (n > 0xffff) {
+				return undefined;
+			}
+			out.push(n);
 		}
 		return out;
 	};

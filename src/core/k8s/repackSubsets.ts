@@ -27,28 +27,26 @@
  * Output follows Go's `omitempty` JSON: `addresses`, `notReadyAddresses` and `ports` are omitted when empty. Input
  * objects are never mutated; addresses are copied.
  */
-import type { EndpointAddress, EndpointSubset, EndpointsPort, ObjectReference } from './types';
+import type { EndpointAddress, EndpointSubset, EndpointsPort } from './types';
 
 /** Compares two strings by their UTF-8 bytes, like Go's `bytes.Compare` on `[]byte(s)`. */
 function compareBytes(a: string, b: string): number {
 	if (a === b) {
 		return 0;
 	}
-	// For well-formed strings, code point order equals UTF-8 byte order.
-	const ai = a[Symbol.iterator]();
-	const bi = b[Symbol.iterator]();
-	for (;;) {
-		const x = ai.next();
-		const y = bi.next();
-		if (x.done || y.done) {
-			return x.done && y.done ? 0 : x.done ? -1 : 1;
-		}
-		const cx = x.value.codePointAt(0)!;
-		const cy = y.value.codePointAt(0)!;
-		if (cx !== cy) {
-			return cx < cy ? -1 : 1;
+	const n = Math.min(a.length, b.length);
+	for (let i = 0; i < n; i++) {
+		const x = a.charCodeAt(i);
+		const y = b.charCodeAt(i);
+		if (x !== y) {
+			// UTF-16 unit order matches UTF-8 byte order except around surrogates; compare code points there.
+			if ((x >= 0xd800 && x <= 0xdfff) || (y >= 0xd800 && y <= 0xdfff)) {
+				return a.codePointAt(i)! < b.codePointAt(i)! ? -1 : 1;
+			}
+			return x < y ? -1 : 1;
 		}
 	}
+	return a.length - b.length;
 }
 
 /** Three-way form of upstream `LessEndpointAddress`: IP, then "no targetRef" first, then targetRef.uid. */
@@ -113,39 +111,54 @@ export function compareEndpointSubsets(a: EndpointSubset, b: EndpointSubset): nu
 	return comparePortLists(a.ports, b.ports) || compareBytes(JSON.stringify(a), JSON.stringify(b));
 }
 
-/** Identity of an address for de-duplication (upstream `addressKey{ip, uid}`; a missing targetRef has uid ""). */
-function addressKey(addr: EndpointAddress): string {
-	return `${addr.ip ?? ''}\u0000${addr.targetRef?.uid ?? ''}`;
-}
-
 /** Value identity of a port (the Go map key `v1.EndpointPort`, but with appProtocol by value). */
 function portKey(port: EndpointsPort): string {
 	return JSON.stringify([port.name ?? '', port.port ?? 0, port.protocol ?? '', port.appProtocol ?? null]);
 }
 
-const sentinelKey = 'sentinel';
-
-function copyReference(ref: ObjectReference): ObjectReference {
-	return { ...ref };
-}
-
 function copyAddress(addr: EndpointAddress): EndpointAddress {
 	const out: EndpointAddress = { ...addr };
 	if (addr.targetRef) {
-		out.targetRef = copyReference(addr.targetRef);
+		out.targetRef = { ...addr.targetRef };
 	}
 	return out;
-}
-
-function copyPort(port: EndpointsPort): EndpointsPort {
-	return { ...port };
 }
 
 interface PortGroup {
 	/** Undefined for the sentinel (a subset without ports, or a port number that is not positive). */
 	port: EndpointsPort | undefined;
-	/** address key → ready. Insertion order is irrelevant: everything is sorted at the end. */
-	ready: Map<string, boolean>;
+	/** Address id → ready. */
+	ready: Map<number, boolean>;
+}
+
+/** Ports sharing one exact address set. */
+interface SetGroup {
+	ready: Map<number, boolean>;
+	ports: EndpointsPort[];
+}
+
+/** An order-independent fingerprint of an address set; equal sets always share it, and it rarely collides. */
+function setSignature(ready: Map<number, boolean>): string {
+	let sum = 0;
+	let mix = 0;
+	for (const [id, isReady] of ready) {
+		const v = id * 2 + (isReady ? 1 : 0);
+		sum = (sum + v) | 0;
+		mix = (mix + Math.imul(v ^ (v >>> 15), 0x2c1b3c6d)) | 0;
+	}
+	return `${ready.size}:${sum}:${mix}`;
+}
+
+function sameSet(a: Map<number, boolean>, b: Map<number, boolean>): boolean {
+	if (a.size !== b.size) {
+		return false;
+	}
+	for (const [id, isReady] of a) {
+		if (b.get(id) !== isReady) {
+			return false;
+		}
+	}
+	return true;
 }
 
 /**
@@ -154,19 +167,82 @@ interface PortGroup {
  * result sorted in our documented order. A newly allocated array; the input is left untouched.
  */
 export function repackSubsets(subsets: EndpointSubset[]): EndpointSubset[] {
-	const allAddrs = new Map<string, EndpointAddress>();
+	// allAddrs: upstream keys addresses by addressKey{ip, targetRef.uid} (a missing targetRef has uid ""). Here:
+	// ip → id (or uid → id once an IP has several UIDs), and id → the first occurrence (copied only when output).
+	// The object cache skips the lookup when one address object is listed under several ports, as the controller
+	// does.
+	const addrIds = new Map<string, number | Map<string, number>>();
+	const idOfObject = new Map<EndpointAddress, number>();
+	const addrs: EndpointAddress[] = [];
+	const uidOf = (addr: EndpointAddress): string => addr.targetRef?.uid ?? '';
+	const newId = (addr: EndpointAddress): number => {
+		addrs.push(addr);
+		return addrs.length - 1;
+	};
+	const addressId = (addr: EndpointAddress): number => {
+		let id = idOfObject.get(addr);
+		if (id !== undefined) {
+			return id;
+		}
+		const ip = addr.ip ?? '';
+		const uid = uidOf(addr);
+		const known = addrIds.get(ip);
+		if (known === undefined) {
+			id = newId(addr);
+			addrIds.set(ip, id);
+		} else if (typeof known === 'number') {
+			if (uidOf(addrs[known]!) === uid) {
+				id = known;
+			} else {
+				id = newId(addr);
+				addrIds.set(
+					ip,
+					new Map([
+						[uidOf(addrs[known]!), known],
+						[uid, id],
+					]),
+				);
+			}
+		} else {
+			id = known.get(uid);
+			if (id === undefined) {
+				id = newId(addr);
+				known.set(uid, id);
+			}
+		}
+		idOfObject.set(addr, id);
+		return id;
+	};
 	const byPort = new Map<string, PortGroup>();
+	let sentinel: PortGroup | undefined;
+	// Port objects are often shared between subsets (the controller reuses one per Service port): key them once.
+	const portKeys = new Map<EndpointsPort, string>();
 
 	// mapAddressByPort: register the address once, and record its readiness for this port (not-ready wins).
 	const mapAddressByPort = (addr: EndpointAddress, group: PortGroup, ready: boolean): void => {
-		const key = addressKey(addr);
-		if (!allAddrs.has(key)) {
-			allAddrs.set(key, copyAddress(addr));
+		const id = addressId(addr);
+		if (group.ready.get(id) !== false) {
+			group.ready.set(id, ready);
 		}
-		const was = group.ready.get(key);
-		if (was === undefined || was) {
-			group.ready.set(key, ready);
+	};
+
+	const groupFor = (port: EndpointsPort | undefined): PortGroup => {
+		if (port === undefined) {
+			sentinel ??= { port: undefined, ready: new Map() };
+			return sentinel;
 		}
+		let key = portKeys.get(port);
+		if (key === undefined) {
+			key = portKey(port);
+			portKeys.set(port, key);
+		}
+		let group = byPort.get(key);
+		if (!group) {
+			// Upstream keeps non-positive port numbers out of the result, like its -1 sentinel.
+			group = { port: (port.port ?? 0) > 0 ? port : undefined, ready: new Map() };
+			byPort.set(key, group);
+		}
+		return group;
 	};
 
 	// mapAddressesByPort: every ready and not-ready address of the subset under one port.
@@ -177,13 +253,7 @@ export function repackSubsets(subsets: EndpointSubset[]): EndpointSubset[] {
 			// Upstream only creates a port entry when it records an address.
 			return;
 		}
-		const isSentinel = port === undefined || !((port.port ?? 0) > 0);
-		const key = port === undefined ? sentinelKey : portKey(port);
-		let group = byPort.get(key);
-		if (!group) {
-			group = { port: isSentinel ? undefined : port, ready: new Map() };
-			byPort.set(key, group);
-		}
+		const group = groupFor(port);
 		for (const addr of addresses) {
 			mapAddressByPort(addr, group, true);
 		}
@@ -204,29 +274,32 @@ export function repackSubsets(subsets: EndpointSubset[]): EndpointSubset[] {
 	}
 
 	// Group ports by their exact (address, readiness) set. Sentinel groups contribute addresses but no port.
-	const bySet = new Map<string, { ready: Map<string, boolean>; ports: EndpointsPort[] }>();
-	for (const group of byPort.values()) {
-		const setKey = [...group.ready.entries()]
-			.map(([k, r]) => `${k}\u0001${r ? '1' : '0'}`)
-			.sort()
-			.join('\u0002');
-		let entry = bySet.get(setKey);
+	const bySignature = new Map<string, SetGroup[]>();
+	const sets: SetGroup[] = [];
+	for (const group of sentinel ? [...byPort.values(), sentinel] : byPort.values()) {
+		const signature = setSignature(group.ready);
+		let candidates = bySignature.get(signature);
+		if (!candidates) {
+			candidates = [];
+			bySignature.set(signature, candidates);
+		}
+		let entry = candidates.find((c) => sameSet(c.ready, group.ready));
 		if (!entry) {
 			entry = { ready: group.ready, ports: [] };
-			bySet.set(setKey, entry);
+			candidates.push(entry);
+			sets.push(entry);
 		}
 		if (group.port) {
-			entry.ports.push(copyPort(group.port));
+			entry.ports.push({ ...group.port });
 		}
 	}
 
 	const result: EndpointSubset[] = [];
-	for (const { ready, ports } of bySet.values()) {
+	for (const { ready, ports } of sets) {
 		const readyAddrs: EndpointAddress[] = [];
 		const notReadyAddrs: EndpointAddress[] = [];
-		for (const [key, isReady] of ready) {
-			const addr = copyAddress(allAddrs.get(key)!);
-			(isReady ? readyAddrs : notReadyAddrs).push(addr);
+		for (const [id, isReady] of ready) {
+			(isReady ? readyAddrs : notReadyAddrs).push(copyAddress(addrs[id]!));
 		}
 		const subset: EndpointSubset = {};
 		if (readyAddrs.length > 0) {

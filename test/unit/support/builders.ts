@@ -349,12 +349,17 @@ export function newEndpoint(pod: Pod, options: EndpointOptions = {}): Endpoint {
 	if (options.hostname !== undefined) {
 		ep.hostname = options.hostname;
 	}
-	ep.targetRef = {
-		kind: 'Pod',
-		namespace: pod.metadata?.namespace ?? '',
-		name: pod.metadata?.name ?? '',
-		uid: pod.metadata?.uid ?? '',
-	};
+	// ObjectReference fields are omitempty on the wire.
+	ep.targetRef = { kind: 'Pod' };
+	if (pod.metadata?.namespace) {
+		ep.targetRef.namespace = pod.metadata.namespace;
+	}
+	if (pod.metadata?.name) {
+		ep.targetRef.name = pod.metadata.name;
+	}
+	if (pod.metadata?.uid) {
+		ep.targetRef.uid = pod.metadata.uid;
+	}
 	if (pod.spec?.nodeName) {
 		ep.nodeName = pod.spec.nodeName;
 	}

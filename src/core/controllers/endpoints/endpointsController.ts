@@ -19,8 +19,10 @@
  * - Subsets are ordered by {@link repackSubsets}' documented order instead of upstream's md5 order, so when the
  *   over-capacity truncation runs, which subset receives the rounded-down remainder may differ from a real cluster.
  *   The per-subset quotas themselves are computed exactly as upstream.
+ * - Objects without a namespace are matched as namespace "" (as the other controllers here do); only the request
+ *   path falls back to "default".
  */
-import { canonicalIP, ipFamilyOf, isIPv6String } from '../../k8s/ip';
+import { canonicalIP, formatIP, isIPv6String, parseIP } from '../../k8s/ip';
 import { repackSubsets } from '../../k8s/repackSubsets';
 import type {
 	EndpointAddress,
@@ -125,9 +127,10 @@ export function podToEndpointAddressForService(svc: Service, pod: Pod): Endpoint
 	let endpointIP: string | undefined;
 	for (const podIP of pod.status?.podIPs ?? []) {
 		const ip = podIP.ip ?? '';
-		// An unparsable IP is "not IPv6" to Go, so it matches IPv4 and prints as "<nil>".
-		if (wantIPv6 === (ipFamilyOf(ip) === 'IPv6')) {
-			endpointIP = canonicalIP(ip);
+		const parsed = parseIP(ip);
+		// An unparsable IP is "not IPv6" to Go, so it matches IPv4 and prints as "<nil>" (canonicalIP).
+		if (wantIPv6 === (parsed?.family === 'IPv6')) {
+			endpointIP = parsed ? formatIP(parsed) : canonicalIP(ip);
 			break;
 		}
 	}
@@ -300,7 +303,11 @@ function samePort(a: EndpointsPort, b: EndpointsPort): boolean {
 	);
 }
 
-function sameList<T>(a: readonly T[] | null | undefined, b: readonly T[] | null | undefined, eq: (x: T, y: T) => boolean): boolean {
+function sameList<T>(
+	a: readonly T[] | null | undefined,
+	b: readonly T[] | null | undefined,
+	eq: (x: T, y: T) => boolean,
+): boolean {
 	const la = a ?? [];
 	const lb = b ?? [];
 	return la.length === lb.length && la.every((x, i) => eq(x, lb[i]!));
@@ -353,7 +360,7 @@ function deepCopy<T>(value: T): T {
 	return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** Sets or removes a key of an optional string map, returning the map or undefined when it ends up empty. */
+/** The map, or undefined when it is empty (Go's `omitempty` on a map). */
 function withoutEmpty(map: Record<string, string>): Record<string, string> | undefined {
 	return Object.keys(map).length > 0 ? map : undefined;
 }
@@ -366,7 +373,11 @@ export function syncEndpoints(input: EndpointsSyncInput): EndpointsSyncResult {
 	try {
 		return syncService(input);
 	} catch (e) {
-		return { actions: [], endpoints: input.existingEndpoints ?? null, error: e instanceof Error ? e.message : String(e) };
+		return {
+			actions: [],
+			endpoints: input.existingEndpoints ?? null,
+			error: e instanceof Error ? e.message : String(e),
+		};
 	}
 }
 
@@ -383,9 +394,17 @@ function syncService(input: EndpointsSyncInput): EndpointsSyncResult {
 			return { actions: [], endpoints: null, error: null };
 		}
 		if (!name) {
-			return { actions: [], endpoints: existing, error: 'cannot delete Endpoints: no name in serviceKey or existingEndpoints' };
+			return {
+				actions: [],
+				endpoints: existing,
+				error: 'cannot delete Endpoints: no name in serviceKey or existingEndpoints',
+			};
 		}
-		return { actions: [{ verb: 'delete', path: objectPath(namespace, name), object: null }], endpoints: null, error: null };
+		return {
+			actions: [{ verb: 'delete', path: objectPath(namespace, name), object: null }],
+			endpoints: null,
+			error: null,
+		};
 	}
 
 	const namespace = service.metadata?.namespace ?? input.serviceKey?.namespace ?? existing?.metadata?.namespace ?? '';
@@ -418,13 +437,26 @@ function syncService(input: EndpointsSyncInput): EndpointsSyncResult {
 	// ComputeEndpointLastChangeTriggerTime runs before the no-op check upstream, on all selected pods.
 	let triggerTime: string | undefined;
 	if (input.triggerTime !== undefined) {
-		triggerTime = input.triggerTime === '' ? undefined : (formatRFC3339Nano(input.triggerTime) ?? input.triggerTime);
+		triggerTime =
+			input.triggerTime === '' ? undefined : (formatRFC3339Nano(input.triggerTime) ?? input.triggerTime);
 	} else {
 		triggerTime = computeTriggerTime(service, pods).time;
 	}
 
 	const publishNotReady = service.spec?.publishNotReadyAddresses === true;
 	const servicePorts = service.spec?.ports ?? [];
+	// One EndpointPort object per (Service port, resolved number), shared by all pods, as Go shares the appProtocol
+	// pointer. repackSubsets copies what it outputs.
+	const portCache = servicePorts.map(() => new Map<number, EndpointsPort>());
+	const endpointPortFor = (index: number, portNum: number): EndpointsPort => {
+		const cache = portCache[index]!;
+		let port = cache.get(portNum);
+		if (!port) {
+			port = endpointPortFromServicePort(servicePorts[index]!, portNum);
+			cache.set(portNum, port);
+		}
+		return port;
+	};
 	let subsets: EndpointSubset[] = [];
 	for (const pod of pods) {
 		if (!shouldPodBeInEndpoints(pod, publishNotReady)) {
@@ -446,14 +478,14 @@ function syncService(input: EndpointsSyncInput): EndpointsSyncResult {
 				addEndpointSubset(subsets, pod, epa, undefined, publishNotReady);
 			}
 		} else {
-			for (const servicePort of servicePorts) {
+			servicePorts.forEach((servicePort, index) => {
 				const portNum = findPort(pod, servicePort);
 				if (portNum === undefined) {
 					// A named targetPort this pod does not expose: skip that port for this pod only.
-					continue;
+					return;
 				}
-				addEndpointSubset(subsets, pod, epa, endpointPortFromServicePort(servicePort, portNum), publishNotReady);
-			}
+				addEndpointSubset(subsets, pod, epa, endpointPortFor(index, portNum), publishNotReady);
+			});
 		}
 	}
 	subsets = repackSubsets(subsets);
@@ -469,7 +501,7 @@ function syncService(input: EndpointsSyncInput): EndpointsSyncResult {
 		return { actions: [], endpoints: existing, error: null };
 	}
 
-	// Start from the current object (or a fresh one holding only name and the Service's labels).
+	// Start from a copy of the current object, or for a create a fresh one holding only the name.
 	const current: Endpoints = createEndpoints ? { metadata: { name } } : deepCopy(existing);
 	const annotations: Record<string, string> = { ...(current.metadata?.annotations ?? {}) };
 	if (triggerTime !== undefined) {

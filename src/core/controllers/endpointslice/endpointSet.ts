@@ -21,8 +21,14 @@ export function endpointKey(ep: Endpoint): string {
  */
 export class EndpointSet {
 	private readonly items = new Map<string, Endpoint>();
+	/**
+	 * A live iterator for popAny. Popping the first entry of a Map over and over is quadratic in V8 (deleted entries
+	 * stay as holes until the table is rebuilt); an iterator that is kept open skips them once.
+	 */
+	private cursor: Iterator<[string, Endpoint]> | undefined;
 
 	insert(ep: Endpoint): void {
+		this.cursor = undefined;
 		this.items.set(endpointKey(ep), ep);
 	}
 
@@ -41,12 +47,14 @@ export class EndpointSet {
 
 	/** `PopAny`: removes and returns one endpoint (deterministically the oldest). */
 	popAny(): Endpoint | undefined {
-		const first = this.items.entries().next();
-		if (first.done) {
+		this.cursor ??= this.items.entries();
+		const next = this.cursor.next();
+		if (next.done) {
+			this.cursor = undefined;
 			return undefined;
 		}
-		this.items.delete(first.value[0]);
-		return first.value[1];
+		this.items.delete(next.value[0]);
+		return next.value[1];
 	}
 
 	values(): IterableIterator<Endpoint> {

@@ -13,8 +13,15 @@ import type { AddressType, EndpointSlice, Node, Pod, Service } from '../../k8s/t
 import { defaultMaxEndpointsPerSlice, endpointSliceControllerName } from '../../k8s/types';
 import { shouldPodBeInEndpoints } from '../podUtil';
 import { EndpointSet, endpointsEqualBeyondHash, portMapKey } from './endpointSet';
+import { sortPortsByHash } from './portMapKey';
 import type { HintEvent, SliceInfo } from './sliceInfo';
-import { TopologyCache, formatWithAddressType, removeHintsFromSlices, topologyAwareHintsDisabled } from './topologyCache';
+import type { TopologyCache } from './topologyCache';
+import {
+	formatWithAddressType,
+	reasonTopologyAwareHintsDisabled,
+	removeHintsFromSlices,
+	topologyAwareHintsDisabled,
+} from './topologyCache';
 import { reconcileHints } from './trafficDist';
 import type { EndpointMeta } from './utils';
 import {
@@ -229,7 +236,9 @@ export class Reconciler {
 			let set = desiredEndpoints.get(key);
 			if (!set) {
 				desiredEndpoints.set(key, (set = new EndpointSet()));
-				desiredMeta.set(key, { addressType, ports });
+				// Upstream's NewPortMapKey sorts the port list in place by each port's hash, and that sorted list
+				// becomes the slice's ports: multi-port slices list ports in hash order, not in Service order.
+				desiredMeta.set(key, { addressType, ports: sortPortsByHash(ports) });
 			}
 			const nodeName = pod.spec?.nodeName ?? '';
 			const node = nodes.get(nodeName);
@@ -288,7 +297,7 @@ export class Reconciler {
 				if (this.topologyCache.hasPopulatedHints(key)) {
 					events.push({
 						type: 'Warning',
-						reason: 'TopologyAwareHintsDisabled',
+						reason: reasonTopologyAwareHintsDisabled,
 						message: formatWithAddressType(topologyAwareHintsDisabled, addressType),
 					});
 				}
@@ -477,18 +486,19 @@ export function applySliceActions(
 	slices: readonly EndpointSlice[],
 	result: Pick<ReconcileResult, 'actions' | 'created'>,
 ): EndpointSlice[] {
+	const key = (s: EndpointSlice) => `${s.metadata?.namespace ?? ''}/${sliceName(s)}`;
 	const updated = new Map<string, EndpointSlice>();
 	const deleted = new Set<string>();
 	for (const a of result.actions) {
 		if (a.verb === 'update') {
-			updated.set(sliceName(a.object), a.object);
+			updated.set(key(a.object), a.object);
 		} else if (a.verb === 'delete') {
-			deleted.add(sliceName(a.object));
+			deleted.add(key(a.object));
 		}
 	}
 	const out: EndpointSlice[] = [];
 	for (const s of slices) {
-		const name = sliceName(s);
+		const name = key(s);
 		if (deleted.has(name)) {
 			continue;
 		}

@@ -146,7 +146,10 @@ export class TopologyCache {
 		const { allocations, event: allocationsEvent } = this.getAllocations(totalEndpoints);
 		const events: HintEvent[] = [];
 		if (allocations === undefined) {
-			events.push({ ...allocationsEvent, message: formatWithAddressType(allocationsEvent.message, si.addressType) });
+			events.push({
+				...allocationsEvent,
+				message: formatWithAddressType(allocationsEvent.message, si.addressType),
+			});
 			return { ...this.removeHintsAndCache(si), events };
 		}
 

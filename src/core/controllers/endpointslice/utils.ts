@@ -66,7 +66,17 @@ export function podToEndpoint(pod: Pod, node: Node | undefined, service: Service
 	if (shouldSetHostname(pod, service)) {
 		ep.hostname = pod.spec!.hostname;
 	}
-	ep.targetRef = { kind: 'Pod', namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '', uid: pod.metadata?.uid ?? '' };
+	// ObjectReference fields are all omitempty on the wire.
+	ep.targetRef = { kind: 'Pod' };
+	if (pod.metadata?.namespace) {
+		ep.targetRef.namespace = pod.metadata.namespace;
+	}
+	if (pod.metadata?.name) {
+		ep.targetRef.name = pod.metadata.name;
+	}
+	if (pod.metadata?.uid) {
+		ep.targetRef.uid = pod.metadata.uid;
+	}
 	if (pod.spec?.nodeName) {
 		ep.nodeName = pod.spec.nodeName;
 	}
@@ -282,10 +292,6 @@ export function hintsEnabled(annotations: Record<string, string> | undefined): b
 	return value === 'Auto' || value === 'auto';
 }
 
-function ownerRefString(o: OwnerReference): string {
-	return JSON.stringify([o.apiVersion, o.kind, o.name, o.uid, o.controller ?? null, o.blockOwnerDeletion ?? null]);
-}
-
 function sameList<T>(a: readonly T[] | null | undefined, b: readonly T[] | null | undefined, eq: (x: T, y: T) => boolean): boolean {
 	const x = a ?? [];
 	const y = b ?? [];
@@ -293,8 +299,10 @@ function sameList<T>(a: readonly T[] | null | undefined, b: readonly T[] | null 
 }
 
 /**
- * `placeholderSliceCompare`: compares namespace, labels (exactly), ownerReferences, addressType, ports and endpoints;
- * ignores name, annotations and timestamps. nil and empty lists are equal, as in apimachinery's forked DeepEqual.
+ * `placeholderSliceCompare`: compares namespace, labels (exactly), addressType, ports and endpoints; ignores name,
+ * annotations and timestamps. Its ObjectMeta equality stops at namespace and labels, so ownerReferences are never
+ * reached (its OwnerReference function is dead code). nil and empty lists are equal, as in apimachinery's forked
+ * DeepEqual.
  */
 export function placeholderSliceEqual(a: EndpointSlice, b: EndpointSlice): boolean {
 	if ((a.metadata?.namespace ?? '') !== (b.metadata?.namespace ?? '')) {
@@ -303,9 +311,6 @@ export function placeholderSliceEqual(a: EndpointSlice, b: EndpointSlice): boole
 	const la = a.metadata?.labels ?? {};
 	const lb = b.metadata?.labels ?? {};
 	if (Object.keys(la).length !== Object.keys(lb).length || Object.entries(la).some(([k, v]) => lb[k] !== v)) {
-		return false;
-	}
-	if (!sameList(a.metadata?.ownerReferences, b.metadata?.ownerReferences, (x, y) => ownerRefString(x) === ownerRefString(y))) {
 		return false;
 	}
 	if (a.addressType !== b.addressType) {

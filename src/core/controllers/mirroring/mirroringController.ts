@@ -37,7 +37,11 @@ export function shouldMirror(
 	endpoints: Endpoints | null | undefined,
 	service: Service | null | undefined,
 ): boolean {
-	if (endpoints == null || skipMirror(endpoints.metadata?.labels) || hasLeaderElection(endpoints.metadata?.annotations)) {
+	if (
+		endpoints == null ||
+		skipMirror(endpoints.metadata?.labels) ||
+		hasLeaderElection(endpoints.metadata?.annotations)
+	) {
 		return false;
 	}
 	return service != null && service.spec?.selector == null;

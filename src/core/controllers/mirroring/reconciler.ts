@@ -21,7 +21,7 @@ import type { EndpointPort, Endpoints, EndpointSlice } from '../../k8s/types';
 import { annotationLastApplied, annotationTriggerTime, labelManagedBy, labelServiceName } from '../../k8s/types';
 import type { EndpointSet } from '../endpointslice/endpointSet';
 import { endpointsEqualBeyondHash } from '../endpointslice/endpointSet';
-import { newAddrTypePortMapKey } from './portMapKey';
+import { newAddrTypePortMapKey } from '../endpointslice/portMapKey';
 import type { SlicesByAction } from './reconcilerHelpers';
 import { appendSlicesByAction, DesiredCalc, newSlicesByAction, recycleSlices } from './reconcilerHelpers';
 import {

@@ -9,7 +9,7 @@
  */
 import type { EndpointAddress, EndpointPort, EndpointsPort, EndpointSlice } from '../../k8s/types';
 import { EndpointSet } from '../endpointslice/endpointSet';
-import { newAddrTypePortMapKey, sortPortsByHash } from './portMapKey';
+import { newAddrTypePortMapKey, sortPortsByHash } from '../endpointslice/portMapKey';
 import { addressToEndpoint, epPortsToEpsPorts } from './utils';
 
 /** Slices to create, update and delete (`slicesByAction`). */

@@ -1,7 +1,7 @@
 /**
- * Port-list keys and port order for the mirroring controller, after upstream `newAddrTypePortMapKey`
- * (endpointslicemirroring/utils.go) and `NewPortMapKey` / `portsInOrder` / `deepHashObjectToString`
- * (k8s.io/endpointslice/util/controller_utils.go).
+ * Port-list keys and port order for the EndpointSlice and mirroring controllers, after upstream
+ * `NewPortMapKey` / `portsInOrder` / `deepHashObjectToString` (k8s.io/endpointslice/util/controller_utils.go) and
+ * `newAddrTypePortMapKey` (endpointslicemirroring/utils.go).
  *
  * Upstream groups slices by "<addressType>-<hash of the port list>", and, as a side effect that is visible in every
  * slice it writes, sorts the port list in place by the hash of each port before hashing the list. The hash is
