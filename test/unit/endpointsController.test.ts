@@ -853,7 +853,7 @@ describe('syncEndpoints: building subsets', () => {
 describe('podToEndpointAddressForService (TestPodToEndpointAddressForService)', () => {
 	/**
 	 * Like upstream's addBadIPPod, but the leading zero goes on the IPv4 address (upstream puts it on the first IP,
-	 * whatever its family; see the todo case below for the IPv6 variant).
+	 * whatever its family; see the case below for the IPv6 variant).
 	 */
 	function badIPPod(families: IPFamily[]): Pod {
 		const p = testPod('test', 0, 1, true, families);
@@ -916,9 +916,6 @@ describe('podToEndpointAddressForService (TestPodToEndpointAddressForService)', 
 
 	it(
 		'v6 headless service, single stack, upstream fixture "02000::4": ParseIPSloppy accepts 5-digit groups ≤ 0xFFFF',
-		{
-			todo: 'src/core/k8s/ip.ts rejects IPv6 groups longer than 4 hex digits; the k8s fork of Go 1.16 xtoi accepts them',
-		},
 		() => {
 			const pod = testPod('test', 0, 1, true, ['IPv6']);
 			pod.status!.podIPs = [{ ip: '02000::4' }];

@@ -883,7 +883,8 @@ describe('Reconciler (upstream reconciler_test.go)', () => {
 			// Port order inside a slice is upstream's hash order (NewPortMapKey sorts in place): compare as sets.
 			const byPorts = Object.fromEntries(
 				result.created.map((s) => [
-					s.ports!.map((p) => `${p.name}:${p.port}`)
+					s
+						.ports!.map((p) => `${p.name}:${p.port}`)
 						.sort()
 						.join(','),
 					podNamesIn(s),

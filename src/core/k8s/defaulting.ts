@@ -194,8 +194,10 @@ export function cidrContains(cidr: CIDR, ip: string): boolean {
 	return bytesToBigInt(p.bytes) >> hostBits === cidr.base >> hostBits;
 }
 
+const maxCandidates = 1n << 24n;
+
 /**
- * A deterministic address inside `cidr` for `seed`: offset `2 + hash(seed) mod n` (skipping the network address,
+ * A deterministic address inside `cidr` for `seed`: offset `2 + hash(seed) mod n`, n at most 2^24 (skipping the network address,
  * the first host address — the gateway, or `kubernetes.default` in a service range — and the IPv4 broadcast), then
  * the next free one when it is in `taken`. The result is added to `taken`. Undefined when the CIDR is invalid or full.
  */
@@ -211,10 +213,11 @@ export function allocateIPFromCIDR(cidr: string, seed: string, taken?: Set<strin
 		first = 0n;
 		last = size - 1n;
 	}
-	const count = last - first + 1n;
+	// At most 2^24 candidates: plenty for any workspace, and IPv6 addresses stay short (fd00:10:244::3a:1f2c).
+	const count = last - first + 1n > maxCandidates ? maxCandidates : last - first + 1n;
 	let offset = hash64(seed) % count;
 	// Probe at most the whole range; stop early when it is obviously full.
-	const limit = taken ? BigInt(Math.min(Number(count < 1_000_000n ? count : 1_000_000n), taken.size + 1)) : 1n;
+	const limit = taken ? BigInt(Math.min(Number(count), taken.size + 1)) : 1n;
 	for (let i = 0n; i < limit; i++) {
 		const ip = ipFromBigInt(c.family, c.base + first + offset);
 		if (!taken?.has(ip)) {

@@ -216,7 +216,7 @@ export function buildWorkspaceModel(files: readonly WorkspaceFile[], options: Wo
 				break;
 			}
 			case 'EndpointSlice': {
-				const slice = defaultEndpointSlice(m.object as EndpointSlice, profile, dctx);
+				const slice = defaultEndpointSlice(m.object as unknown as EndpointSlice, profile, dctx);
 				endpointSlices.push(slice);
 				sources[slice.metadata!.uid!] = m;
 				break;

@@ -22,6 +22,7 @@
  * - Objects without a namespace are matched as namespace "" (as the other controllers here do); only the request
  *   path falls back to "default".
  */
+import { selectorMatches } from '../../k8s/selector';
 import { canonicalIP, formatIP, isIPv6String, parseIP } from '../../k8s/ip';
 import { repackSubsets } from '../../k8s/repackSubsets';
 import type {
@@ -97,15 +98,6 @@ function objectPath(namespace: string, name: string): string {
 	return `${collectionPath(namespace)}/${name}`;
 }
 
-/** `labels.Set(selector).AsSelectorPreValidated().Matches(podLabels)`: every key present with an equal value. */
-function selectorMatches(selector: Record<string, string>, labels: Record<string, string>): boolean {
-	for (const [key, value] of Object.entries(selector)) {
-		if (!Object.prototype.hasOwnProperty.call(labels, key) || labels[key] !== value) {
-			return false;
-		}
-	}
-	return true;
-}
 
 /**
  * `podToEndpointAddressForService`: the pod's first IP of the Service's primary family, canonicalized, with nodeName
