@@ -92,6 +92,21 @@ function parseIPv6(s: string): number[] | undefined {
 	return [...bytes, ...tail];
 }
 
+/** An IPv4 address already in canonical form (no leading zeros): the common case, answered without parsing. */
+const canonicalIPv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/**
+ * The family and canonical text of an address in one step, with a fast path for canonical IPv4; undefined when the
+ * address does not parse.
+ */
+export function canonicalizeIP(s: string): { family: 'IPv4' | 'IPv6'; text: string } | undefined {
+	if (canonicalIPv4.test(s)) {
+		return { family: 'IPv4', text: s };
+	}
+	const ip = parseIP(s);
+	return ip ? { family: ip.family, text: formatIP(ip) } : undefined;
+}
+
 /** Parses an IP the way `utilnet.ParseIPSloppy` does; undefined when Go would return nil. */
 export function parseIP(s: string): ParsedIP | undefined {
 	if (s.includes(':')) {
@@ -147,8 +162,7 @@ export function formatIP(ip: ParsedIP): string {
 
 /** The canonical string form, or `"<nil>"` for an unparsable address (what Go prints for a nil net.IP). */
 export function canonicalIP(s: string): string {
-	const ip = parseIP(s);
-	return ip ? formatIP(ip) : '<nil>';
+	return canonicalizeIP(s)?.text ?? '<nil>';
 }
 
 /** `utilnet.IsIPv6String`. */

@@ -28,6 +28,7 @@
  */
 import {
 	allocateIPFromCIDR,
+	cloneJSON,
 	clusterFamilies,
 	defaultPod,
 	defaultWorkload,
@@ -388,7 +389,14 @@ function addSeconds(rfc3339: string, seconds: number): string {
 }
 
 function condition(type: string, status: boolean, now: string, reason?: string, message?: string): PodCondition {
-	return { type, status: status ? 'True' : 'False', lastTransitionTime: now, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
+	const c: PodCondition = { type, status: status ? 'True' : 'False', lastTransitionTime: now };
+	if (reason) {
+		c.reason = reason;
+	}
+	if (message) {
+		c.message = message;
+	}
+	return c;
 }
 
 interface PodArgs {
@@ -409,7 +417,7 @@ interface PodArgs {
 /** Builds one running (or otherwise simulated) pod. */
 function buildPod(a: PodArgs, ctx: Ctx): Pod {
 	const now = ctx.profile.now;
-	const spec: PodSpec = structuredClone(a.template.spec ?? {});
+	const spec: PodSpec = cloneJSON(a.template.spec ?? {});
 	if (a.hostname) {
 		spec.hostname = a.hostname;
 	}
@@ -447,7 +455,6 @@ function buildPod(a: PodArgs, ctx: Ctx): Pod {
 /** The status the kubelet would report for a pod in `state` on `node` (IPs allocated from the pod CIDRs). */
 function simulatedStatus(pod: Pod, state: PodState, node: Node | undefined, ctx: Ctx): PodStatus {
 	const now = ctx.profile.now;
-	const containers = (pod.spec?.containers ?? []).map((c) => c.name);
 	if (!node) {
 		return {
 			phase: 'Pending',
@@ -455,25 +462,28 @@ function simulatedStatus(pod: Pod, state: PodState, node: Node | undefined, ctx:
 		};
 	}
 	const families = clusterFamilies(ctx.profile);
+	const status: PodStatus & { startTime?: string } = {};
 	const host = hostIP(node, families[0]!);
-	const base: PodStatus = { ...(host ? { hostIP: host } : {}) };
+	if (host) {
+		status.hostIP = host;
+	}
+	const unready = () => `containers with unready status: [${(pod.spec?.containers ?? []).map((c) => c.name).join(' ')}]`;
 	if (state === 'pending') {
-		return {
-			...base,
-			phase: 'Pending',
-			conditions: [
-				condition('PodReadyToStartContainers', false, now),
-				condition('Initialized', true, now),
-				condition('Ready', false, now, 'ContainersNotReady', `containers with unready status: [${containers.join(' ')}]`),
-				condition('ContainersReady', false, now, 'ContainersNotReady', `containers with unready status: [${containers.join(' ')}]`),
-				condition('PodScheduled', true, now),
-			],
-		};
+		status.phase = 'Pending';
+		status.conditions = [
+			condition('PodReadyToStartContainers', false, now),
+			condition('Initialized', true, now),
+			condition('Ready', false, now, 'ContainersNotReady', unready()),
+			condition('ContainersReady', false, now, 'ContainersNotReady', unready()),
+			condition('PodScheduled', true, now),
+		];
+		return status;
 	}
 	const ips: string[] = [];
+	const seed = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 	for (const f of families) {
 		const cidr = ctx.profile.podCIDRs[f];
-		const ip = cidr ? allocateIPFromCIDR(cidr, `${pod.metadata?.namespace}/${pod.metadata?.name}`, ctx.ips) : undefined;
+		const ip = cidr ? allocateIPFromCIDR(cidr, seed, ctx.ips) : undefined;
 		if (ip) {
 			ips.push(ip);
 		} else {
@@ -482,21 +492,31 @@ function simulatedStatus(pod: Pod, state: PodState, node: Node | undefined, ctx:
 	}
 	const ready = state === 'ready' || state === 'terminating';
 	const phase = state === 'failed' ? 'Failed' : state === 'succeeded' ? 'Succeeded' : 'Running';
-	const notReadyReason = phase === 'Failed' ? 'PodFailed' : phase === 'Succeeded' ? 'PodCompleted' : 'ContainersNotReady';
-	const notReadyMessage = phase === 'Running' ? `containers with unready status: [${containers.join(' ')}]` : undefined;
-	const status: PodStatus & { startTime?: string } = {
-		...base,
-		phase,
-		...(ips.length > 0 ? { podIP: ips[0], podIPs: ips.map((ip) => ({ ip })) } : {}),
-		conditions: [
+	status.phase = phase;
+	if (ips.length > 0) {
+		status.podIP = ips[0];
+		status.podIPs = ips.map((ip) => ({ ip }));
+	}
+	if (ready) {
+		status.conditions = [
+			condition('PodReadyToStartContainers', true, now),
+			condition('Initialized', true, now),
+			condition('Ready', true, now),
+			condition('ContainersReady', true, now),
+			condition('PodScheduled', true, now),
+		];
+	} else {
+		const reason = phase === 'Failed' ? 'PodFailed' : phase === 'Succeeded' ? 'PodCompleted' : 'ContainersNotReady';
+		const message = phase === 'Running' ? unready() : undefined;
+		status.conditions = [
 			condition('PodReadyToStartContainers', phase === 'Running', now),
 			condition('Initialized', true, now),
-			ready ? condition('Ready', true, now) : condition('Ready', false, now, notReadyReason, notReadyMessage),
-			ready ? condition('ContainersReady', true, now) : condition('ContainersReady', false, now, notReadyReason, notReadyMessage),
+			condition('Ready', false, now, reason, message),
+			condition('ContainersReady', false, now, reason, message),
 			condition('PodScheduled', true, now),
-		],
-		startTime: now,
-	};
+		];
+	}
+	status.startTime = now;
 	return status;
 }
 
@@ -717,7 +737,7 @@ function cronJobRun(cj: CronJob, ctx: Ctx): Job {
 			annotations: { ...(jt.metadata?.annotations ?? {}), 'batch.kubernetes.io/cronjob-scheduled-timestamp': ctx.profile.now },
 			ownerReferences: [ownerRef(cj, 'batch/v1', 'CronJob')],
 		},
-		spec: structuredClone(jt.spec ?? {}),
+		spec: cloneJSON(jt.spec ?? {}),
 	};
 	return defaultWorkload(job, ctx.profile);
 }

@@ -62,16 +62,18 @@ export class EndpointSet {
 	}
 }
 
+/** One port's part of a key; absent fields differ from empty ones, as nil pointers do upstream. */
 function portKey(p: EndpointPort): string {
-	return JSON.stringify([p.name ?? null, p.port ?? null, p.protocol ?? null, p.appProtocol ?? null]);
+	const f = (v: string | number | undefined) => (v === undefined ? '\u0002' : String(v));
+	return `${f(p.name)}\u0001${f(p.port)}\u0001${f(p.protocol)}\u0001${f(p.appProtocol)}`;
 }
 
 /** `NewPortMapKey`: an order-insensitive key for a port list; nil and empty lists share a key. */
 export function portMapKey(ports: readonly EndpointPort[] | null | undefined): string {
 	if (!ports || ports.length === 0) {
-		return '[]';
+		return '';
 	}
-	return `[${ports.map(portKey).sort().join(',')}]`;
+	return ports.length === 1 ? portKey(ports[0]!) : ports.map(portKey).sort().join('\u0000');
 }
 
 function stringPtrChanged(a: string | undefined, b: string | undefined): boolean {

@@ -27,13 +27,14 @@ import type { EndpointMeta } from './utils';
 import {
 	addTriggerTimeAnnotation,
 	getAddressTypesForService,
-	getEndpointPorts,
+	endpointPortsFromNumbers,
 	getSliceToFill,
 	hintsEnabled,
 	newEndpointSlice,
 	ownedBy,
 	placeholderSliceEqual,
 	podToEndpoint,
+	resolvePortNumbers,
 	setEndpointSliceLabels,
 	unchangedSlices,
 } from './utils';
@@ -227,19 +228,28 @@ export class Reconciler {
 		const desiredEndpoints = new Map<string, EndpointSet>();
 		const ns = service.metadata?.namespace ?? '';
 		const name = service.metadata?.name ?? '';
+		// Port lists by resolved port numbers: each distinct list is built and keyed once, not once per pod.
+		const groupByNumbers = new Map<string, { key: string; set: EndpointSet }>();
 		for (const pod of pods) {
 			if (!shouldPodBeInEndpoints(pod, true)) {
 				continue;
 			}
-			const ports = getEndpointPorts(service, pod);
-			const key = portMapKey(ports);
-			let set = desiredEndpoints.get(key);
-			if (!set) {
-				desiredEndpoints.set(key, (set = new EndpointSet()));
-				// Upstream's NewPortMapKey sorts the port list in place by each port's hash, and that sorted list
-				// becomes the slice's ports: multi-port slices list ports in hash order, not in Service order.
-				desiredMeta.set(key, { addressType, ports: sortPortsByHash(ports) });
+			const numbers = resolvePortNumbers(service, pod);
+			const numbersKey = numbers.join(',');
+			let group = groupByNumbers.get(numbersKey);
+			if (!group) {
+				const ports = endpointPortsFromNumbers(service, numbers);
+				const key = portMapKey(ports);
+				let set = desiredEndpoints.get(key);
+				if (!set) {
+					desiredEndpoints.set(key, (set = new EndpointSet()));
+					// Upstream's NewPortMapKey sorts the port list in place by each port's hash, and that sorted list
+					// becomes the slice's ports: multi-port slices list ports in hash order, not in Service order.
+					desiredMeta.set(key, { addressType, ports: sortPortsByHash(ports) });
+				}
+				groupByNumbers.set(numbersKey, (group = { key, set }));
 			}
+			const set = group.set;
 			const nodeName = pod.spec?.nodeName ?? '';
 			const node = nodes.get(nodeName);
 			if (!node && !service.spec?.publishNotReadyAddresses) {

@@ -3,7 +3,7 @@
  * an Endpoint, which ports it serves, which address families a Service has, what a new slice looks like and which
  * labels it carries.
  */
-import { parseIP, formatIP } from '../../k8s/ip';
+import { canonicalizeIP, parseIP } from '../../k8s/ip';
 import type {
 	AddressType,
 	Endpoint,
@@ -39,12 +39,12 @@ export interface EndpointMeta {
 export function getEndpointAddresses(status: PodStatus | undefined, addressType: AddressType): string[] {
 	const out: string[] = [];
 	for (const podIP of status?.podIPs ?? []) {
-		const ip = parseIP(podIP.ip);
+		const ip = canonicalizeIP(podIP.ip);
 		const isIPv6 = ip?.family === 'IPv6';
 		if (isIPv6 && addressType === 'IPv6') {
-			out.push(formatIP(ip));
+			out.push(ip.text);
 		} else if (!isIPv6 && addressType === 'IPv4') {
-			out.push(ip ? formatIP(ip) : '<nil>');
+			out.push(ip ? ip.text : '<nil>');
 		}
 	}
 	return out;
@@ -67,15 +67,20 @@ export function podToEndpoint(pod: Pod, node: Node | undefined, service: Service
 		ep.hostname = pod.spec!.hostname;
 	}
 	// ObjectReference fields are all omitempty on the wire.
-	ep.targetRef = { kind: 'Pod' };
-	if (pod.metadata?.namespace) {
-		ep.targetRef.namespace = pod.metadata.namespace;
-	}
-	if (pod.metadata?.name) {
-		ep.targetRef.name = pod.metadata.name;
-	}
-	if (pod.metadata?.uid) {
-		ep.targetRef.uid = pod.metadata.uid;
+	const m = pod.metadata;
+	if (m?.namespace && m.name && m.uid) {
+		ep.targetRef = { kind: 'Pod', namespace: m.namespace, name: m.name, uid: m.uid };
+	} else {
+		ep.targetRef = { kind: 'Pod' };
+		if (m?.namespace) {
+			ep.targetRef.namespace = m.namespace;
+		}
+		if (m?.name) {
+			ep.targetRef.name = m.name;
+		}
+		if (m?.uid) {
+			ep.targetRef.uid = m.uid;
+		}
 	}
 	if (pod.spec?.nodeName) {
 		ep.nodeName = pod.spec.nodeName;
@@ -92,22 +97,41 @@ export function podToEndpoint(pod: Pod, node: Node | undefined, service: Service
  * Service (clusterIP exactly "None") with no ports gets an empty list. Name and protocol are always written.
  */
 export function getEndpointPorts(service: Service, pod: Pod): EndpointPort[] {
+	return endpointPortsFromNumbers(service, resolvePortNumbers(service, pod));
+}
+
+/**
+ * The first half of `getEndpointPorts`: the number each Service port resolves to for this pod (undefined when a
+ * named port does not resolve). Two pods with the same numbers get the same port list, which lets the reconciler
+ * build each distinct list once instead of once per pod.
+ */
+export function resolvePortNumbers(service: Service, pod: Pod): (number | undefined)[] {
+	const svcPorts = service.spec?.ports ?? [];
+	const out: (number | undefined)[] = new Array<number | undefined>(svcPorts.length);
+	for (let i = 0; i < svcPorts.length; i++) {
+		out[i] = findPort(pod, svcPorts[i]!);
+	}
+	return out;
+}
+
+/** The second half of `getEndpointPorts`: EndpointPorts from resolved numbers. */
+export function endpointPortsFromNumbers(service: Service, numbers: readonly (number | undefined)[]): EndpointPort[] {
 	const ports: EndpointPort[] = [];
 	const svcPorts = service.spec?.ports ?? [];
 	if (svcPorts.length === 0 && service.spec?.clusterIP === 'None') {
 		return ports;
 	}
-	for (const sp of svcPorts) {
-		const port = findPort(pod, sp);
+	svcPorts.forEach((sp, i) => {
+		const port = numbers[i];
 		if (port === undefined) {
-			continue;
+			return;
 		}
 		const ep: EndpointPort = { name: sp.name ?? '', port, protocol: sp.protocol ?? '' };
 		if (sp.appProtocol !== undefined) {
 			ep.appProtocol = sp.appProtocol;
 		}
 		ports.push(ep);
-	}
+	});
 	return ports;
 }
 
