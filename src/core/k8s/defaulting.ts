@@ -130,7 +130,12 @@ export function cloneJSON<T>(v: T): T {
 				continue;
 			}
 			if (k === '__proto__') {
-				Object.defineProperty(out, k, { value: cloneJSON(item), enumerable: true, writable: true, configurable: true });
+				Object.defineProperty(out, k, {
+					value: cloneJSON(item),
+					enumerable: true,
+					writable: true,
+					configurable: true,
+				});
 			} else {
 				out[k] = cloneJSON(item);
 			}
@@ -162,9 +167,16 @@ export function hash64(s: string): bigint {
 
 /** A deterministic RFC 4122-shaped (version 4 layout) uid derived from `seed`. */
 export function deterministicUID(seed: string): string {
-	const hex = [0, 1, 2, 3].map((i) => fnv(seed, i * 0x5bd1e995).toString(16).padStart(8, '0')).join('');
-	const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+	const hex8 = (salt: number) => {
+		const h = fnv(seed, salt).toString(16);
+		return h.length === 8 ? h : '00000000'.slice(h.length) + h;
+	};
+	const a = hex8(0);
+	const b = hex8(0x5bd1e995);
+	const c = hex8(0xb7a3d32a);
+	const d = hex8(0x1375bcbf);
+	const variant = ((Number.parseInt(c[0]!, 16) & 0x3) | 0x8).toString(16);
+	return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
 }
 
 /** A parsed CIDR. `base` is the network address as an integer. */
@@ -240,7 +252,7 @@ export function allocateIPFromCIDR(cidr: string, seed: string, taken?: Set<strin
 	}
 	// (h1·2^32 + h2) mod count, in doubles: count ≤ 2^24 keeps every intermediate below 2^53.
 	const n = pool.count;
-	let offset = (((fnv(seed, 0) % n) * (4294967296 % n)) % n + (fnv(seed, 0x9e3779b9) % n)) % n;
+	let offset = ((((fnv(seed, 0) % n) * (4294967296 % n)) % n) + (fnv(seed, 0x9e3779b9) % n)) % n;
 	// Probe at most the whole range; stop early when it is obviously full.
 	const limit = taken ? Math.min(n, taken.size + 1) : 1;
 	for (let i = 0; i < limit; i++) {
@@ -318,7 +330,17 @@ function poolOf(cidr: string): Pool | undefined {
 // Object metadata
 
 /** Kinds that have no namespace. */
-const clusterScopedKinds = new Set(['Node', 'Namespace', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PriorityClass', 'IngressClass']);
+const clusterScopedKinds = new Set([
+	'Node',
+	'Namespace',
+	'PersistentVolume',
+	'StorageClass',
+	'ClusterRole',
+	'ClusterRoleBinding',
+	'CustomResourceDefinition',
+	'PriorityClass',
+	'IngressClass',
+]);
 
 /** Whether objects of `kind` live in a namespace. */
 export function isNamespacedKind(kind: string): boolean {
@@ -422,10 +444,18 @@ export function defaultService(raw: Service, profile?: Partial<ClusterProfile>, 
 	} else if (!spec.clusterIP && spec.clusterIPs && spec.clusterIPs.length > 0) {
 		spec.clusterIP = spec.clusterIPs[0];
 	} else if (spec.clusterIP && spec.clusterIPs && spec.clusterIPs[0] !== spec.clusterIP) {
-		problem('error', 'spec.clusterIPs', `clusterIPs[0] (${spec.clusterIPs[0]}) must match clusterIP (${spec.clusterIP})`);
+		problem(
+			'error',
+			'spec.clusterIPs',
+			`clusterIPs[0] (${spec.clusterIPs[0]}) must match clusterIP (${spec.clusterIP})`,
+		);
 	}
 	if (isNone(spec.clusterIP) && spec.type !== 'ClusterIP') {
-		problem('error', 'spec.clusterIP', `may not be "None" for ${spec.type} services: only a ClusterIP Service can be headless`);
+		problem(
+			'error',
+			'spec.clusterIP',
+			`may not be "None" for ${spec.type} services: only a ClusterIP Service can be headless`,
+		);
 	}
 
 	const selectorless = !spec.selector || Object.keys(spec.selector).length === 0;
@@ -438,11 +468,19 @@ export function defaultService(raw: Service, profile?: Partial<ClusterProfile>, 
 	let failed = false;
 	if (spec.ipFamilyPolicy === 'SingleStack') {
 		if ((spec.clusterIPs ?? []).length === 2) {
-			problem('error', 'spec.ipFamilyPolicy', "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified");
+			problem(
+				'error',
+				'spec.ipFamilyPolicy',
+				"must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified",
+			);
 			failed = true;
 		}
 		if (families.length === 2) {
-			problem('error', 'spec.ipFamilyPolicy', "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified");
+			problem(
+				'error',
+				'spec.ipFamilyPolicy',
+				"must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified",
+			);
 			failed = true;
 		}
 	}
@@ -510,9 +548,15 @@ export function defaultService(raw: Service, profile?: Partial<ClusterProfile>, 
 			continue;
 		}
 		const cidr = p.serviceCIDRs[fam];
-		const ip = cidr ? allocateIPFromCIDR(cidr, `${svc.metadata.namespace}/${svc.metadata.name}`, ctx?.allocatedIPs) : undefined;
+		const ip = cidr
+			? allocateIPFromCIDR(cidr, `${svc.metadata.namespace}/${svc.metadata.name}`, ctx?.allocatedIPs)
+			: undefined;
 		if (!ip) {
-			problem('error', 'spec.clusterIPs', `failed to allocate a serviceIP: no ${fam} service CIDR with free addresses`);
+			problem(
+				'error',
+				'spec.clusterIPs',
+				`failed to allocate a serviceIP: no ${fam} service CIDR with free addresses`,
+			);
 			return svc;
 		}
 		ips[i] = ip;
@@ -525,7 +569,13 @@ export function defaultService(raw: Service, profile?: Partial<ClusterProfile>, 
 				ctx?.allocatedNodePorts?.add(port.nodePort);
 				return port;
 			}
-			return { ...port, nodePort: allocateNodePort(`${svc.metadata!.namespace}/${svc.metadata!.name}/${i}`, ctx?.allocatedNodePorts) };
+			return {
+				...port,
+				nodePort: allocateNodePort(
+					`${svc.metadata!.namespace}/${svc.metadata!.name}/${i}`,
+					ctx?.allocatedNodePorts,
+				),
+			};
 		});
 	}
 	return svc;
@@ -593,7 +643,11 @@ export function defaultPod(raw: Pod, profile?: Partial<ClusterProfile>, ctx?: De
 // Endpoints, EndpointSlices, Nodes
 
 /** `SetDefaults_Endpoints`: every subset port's `protocol: TCP`; plus the metadata defaults. */
-export function defaultEndpoints(raw: Endpoints, profile?: Partial<ClusterProfile>, ctx?: DefaultingContext): Endpoints {
+export function defaultEndpoints(
+	raw: Endpoints,
+	profile?: Partial<ClusterProfile>,
+	ctx?: DefaultingContext,
+): Endpoints {
 	const p = resolveClusterProfile(profile);
 	const ep: Endpoints = cloneJSON(raw);
 	ep.apiVersion = ep.apiVersion ?? 'v1';
@@ -608,7 +662,11 @@ export function defaultEndpoints(raw: Endpoints, profile?: Partial<ClusterProfil
 }
 
 /** discovery/v1 `SetDefaults_EndpointPort`: `name: ""` and `protocol: TCP`; `endpoints` absent → `[]`. */
-export function defaultEndpointSlice(raw: EndpointSlice, profile?: Partial<ClusterProfile>, ctx?: DefaultingContext): EndpointSlice {
+export function defaultEndpointSlice(
+	raw: EndpointSlice,
+	profile?: Partial<ClusterProfile>,
+	ctx?: DefaultingContext,
+): EndpointSlice {
 	const p = resolveClusterProfile(profile);
 	const slice: EndpointSlice = cloneJSON(raw);
 	slice.apiVersion = slice.apiVersion ?? 'discovery.k8s.io/v1';
@@ -680,7 +738,11 @@ function defaultJobSpec(job: Job, uid: string, name: string): void {
  * template as `defaultPodTemplate`. A CronJob's job template is defaulted as a Job spec, except for the generated
  * selector, which belongs to each Job run.
  */
-export function defaultWorkload<T extends Workload>(raw: T, profile?: Partial<ClusterProfile>, ctx?: DefaultingContext): T {
+export function defaultWorkload<T extends Workload>(
+	raw: T,
+	profile?: Partial<ClusterProfile>,
+	ctx?: DefaultingContext,
+): T {
 	const p = resolveClusterProfile(profile);
 	const obj = cloneJSON(raw) as Workload;
 	const kind = obj.kind ?? '';
@@ -737,7 +799,11 @@ export function defaultWorkload<T extends Workload>(raw: T, profile?: Partial<Cl
  * Defaults any supported object by kind (Service, Pod, Endpoints, EndpointSlice, Node, and the workloads);
  * other kinds get the metadata defaults only.
  */
-export function defaultObject(raw: TypedObject, profile?: Partial<ClusterProfile>, ctx?: DefaultingContext): TypedObject {
+export function defaultObject(
+	raw: TypedObject,
+	profile?: Partial<ClusterProfile>,
+	ctx?: DefaultingContext,
+): TypedObject {
 	switch (raw.kind) {
 		case 'Service':
 			return defaultService(raw as Service, profile, ctx);

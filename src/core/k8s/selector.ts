@@ -18,15 +18,7 @@ import type { LabelSelector, Pod, Service } from './types';
 
 /** The operators of `selection.Operator` that selectors can carry. */
 export type SelectorOperator =
-	| 'In'
-	| 'NotIn'
-	| 'Exists'
-	| 'DoesNotExist'
-	| 'Equals'
-	| 'DoubleEquals'
-	| 'NotEquals'
-	| 'GreaterThan'
-	| 'LessThan';
+	'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Equals' | 'DoubleEquals' | 'NotEquals' | 'GreaterThan' | 'LessThan';
 
 /** One `labels.Requirement`: `values` is sorted and de-duplicated (a `sets.String` upstream). */
 export interface Requirement {
@@ -68,7 +60,10 @@ function has(labels: Labels, key: string): boolean {
  * - `{}` matches **everything** (every pod of the namespace);
  * - otherwise every key must be present with exactly that value (`a: ""` needs the label present and empty).
  */
-export function selectorMatches(selector: Readonly<Record<string, string>> | null | undefined, labels: Labels): boolean {
+export function selectorMatches(
+	selector: Readonly<Record<string, string>> | null | undefined,
+	labels: Labels,
+): boolean {
 	if (selector === null || selector === undefined) {
 		return false;
 	}
@@ -260,7 +255,11 @@ export function validateLabels(labels: Readonly<Record<string, string>>): string
 }
 
 /** `labels.NewRequirement`: validates the key, the value count for the operator, and each value. */
-export function newRequirement(key: string, operator: SelectorOperator, values: readonly string[]): Requirement | string[] {
+export function newRequirement(
+	key: string,
+	operator: SelectorOperator,
+	values: readonly string[],
+): Requirement | string[] {
 	const errs: string[] = validateLabelKey(key).map((e) => `key ${JSON.stringify(key)}: ${e}`);
 	switch (operator) {
 		case 'In':
@@ -373,20 +372,7 @@ export function labelSelectorMatches(ls: LabelSelector | null | undefined, label
 // ---------------------------------------------------------------------------------------------------------------
 // 3. Selector strings (labels.Parse)
 
-type TokenKind =
-	| 'identifier'
-	| 'in'
-	| 'notin'
-	| '('
-	| ')'
-	| ','
-	| '='
-	| '=='
-	| '!='
-	| '!'
-	| '>'
-	| '<'
-	| 'end';
+type TokenKind = 'identifier' | 'in' | 'notin' | '(' | ')' | ',' | '=' | '==' | '!=' | '!' | '>' | '<' | 'end';
 
 interface Token {
 	kind: TokenKind;
@@ -503,7 +489,8 @@ class SelectorParser {
 			negated = true;
 			t = this.next();
 		}
-		if (t.kind !== 'identifier') {
+		// Keys are read in "values" context upstream, so `in` and `notin` are valid keys.
+		if (!SelectorParser.isValue(t)) {
 			return `found ${this.describe(t)}, expected: ${negated ? 'identifier after !' : "!, identifier, or 'end of string'"}`;
 		}
 		const key = t.text;

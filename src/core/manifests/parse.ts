@@ -23,8 +23,6 @@ import type { TypedObject } from '../k8s/types';
 import type { ManifestDiagnosticCode, PathSegment } from './validate';
 import { describeValue, formatPath, isPlainObject, validateManifestObject } from './validate';
 
-export type { ManifestDiagnosticCode, PathSegment } from './validate';
-
 /** A position in a document, 0-based like LSP (`character` counts UTF-16 code units). */
 export interface SourcePosition {
 	line: number;
@@ -178,7 +176,20 @@ const ignoredKinds = new Set([
 const nonManifestFiles = /(^|[\\/])(kustomization|Chart|values[^\\/]*|\.gitlab-ci|docker-compose[^\\/]*)\.ya?ml$/;
 
 /** Subtrees whose strings may legitimately contain `{{ }}` (Go templates in args, env, annotations, data). */
-const templateFriendlyKeys = new Set(['annotations', 'env', 'envFrom', 'args', 'command', 'data', 'stringData', 'lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe', 'volumes']);
+const templateFriendlyKeys = new Set([
+	'annotations',
+	'env',
+	'envFrom',
+	'args',
+	'command',
+	'data',
+	'stringData',
+	'lifecycle',
+	'livenessProbe',
+	'readinessProbe',
+	'startupProbe',
+	'volumes',
+]);
 
 const helmMessage =
 	'Helm/Go template syntax ({{ … }}): Endpoint Lens reads rendered manifests. Run `helm template` (or `helm install --dry-run`) and preview its output instead.';
@@ -314,7 +325,9 @@ function yamlOptions(file: string): DocumentOptions & SchemaOptions {
 		version: '1.1',
 		// go-yaml v2 leaves timestamp-looking and sexagesimal scalars as strings when decoding into interface{}.
 		customTags: (tags: Tags): Tags =>
-			tags.filter((t) => typeof t !== 'object' || !(t.format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp')),
+			tags.filter(
+				(t) => typeof t !== 'object' || !(t.format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp'),
+			),
 	};
 }
 
@@ -335,7 +348,17 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 		extra: Partial<ManifestDiagnostic> = {},
 	): void => {
 		const range = typeof at === 'number' ? positions.range(at, at) : at;
-		diagnostics.push({ severity, code, message, file, line: range.start.line + 1, column: range.start.character + 1, docIndex, range, ...extra });
+		diagnostics.push({
+			severity,
+			code,
+			message,
+			file,
+			line: range.start.line + 1,
+			column: range.start.character + 1,
+			docIndex,
+			range,
+			...extra,
+		});
 	};
 
 	let docs: Document.Parsed[];
@@ -360,7 +383,13 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 			handleDocument(doc, docIndex);
 		} catch (e) {
 			// A safety net: nothing above should throw, but one odd document must not cost the others.
-			push('error', 'yaml-syntax', `could not read this document: ${e instanceof Error ? e.message : String(e)}`, docIndex, doc.range[0]);
+			push(
+				'error',
+				'yaml-syntax',
+				`could not read this document: ${e instanceof Error ? e.message : String(e)}`,
+				docIndex,
+				doc.range[0],
+			);
 		}
 	}
 	return { manifests, diagnostics };
@@ -399,7 +428,13 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 				push('error', 'helm-template', helmMessage, docIndex, templateAt);
 				return;
 			}
-			push('error', 'not-an-object', `this document is ${describeValue(value)}, not a Kubernetes object (a map with apiVersion, kind and metadata)`, docIndex, contentStart);
+			push(
+				'error',
+				'not-an-object',
+				`this document is ${describeValue(value)}, not a Kubernetes object (a map with apiVersion, kind and metadata)`,
+				docIndex,
+				contentStart,
+			);
 			return;
 		}
 		handleObject(value, contents, docIndex, undefined, undefined);
@@ -422,7 +457,13 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 			if (nonManifestFiles.test(file)) {
 				return;
 			}
-			push('warning', 'not-a-manifest', `not a Kubernetes object${where}: apiVersion and kind are missing; ignored`, docIndex, objRange);
+			push(
+				'warning',
+				'not-a-manifest',
+				`not a Kubernetes object${where}: apiVersion and kind are missing; ignored`,
+				docIndex,
+				objRange,
+			);
 			return;
 		}
 		const index: NodeIndex = { pairs: new Map(), values: new Map() };
@@ -440,11 +481,25 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 		for (const key of ['apiVersion', 'kind'] as const) {
 			const v = key === 'apiVersion' ? rawApiVersion : rawKind;
 			if (v === undefined || v === null || v === '') {
-				push('error', 'missing-field', `${key} is missing${where}: every Kubernetes object needs apiVersion and kind`, docIndex, objRange, { path: key });
+				push(
+					'error',
+					'missing-field',
+					`${key} is missing${where}: every Kubernetes object needs apiVersion and kind`,
+					docIndex,
+					objRange,
+					{ path: key },
+				);
 				return;
 			}
 			if (typeof v !== 'string') {
-				push('error', 'wrong-type', `${key} must be a string, got ${describeValue(v)}`, docIndex, locate([key]), { path: key });
+				push(
+					'error',
+					'wrong-type',
+					`${key} must be a string, got ${describeValue(v)}`,
+					docIndex,
+					locate([key]),
+					{ path: key },
+				);
 				return;
 			}
 		}
@@ -455,7 +510,14 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 		if (inherited === undefined && kind.endsWith('List') && 'items' in value) {
 			const items = value['items'];
 			if (!Array.isArray(items)) {
-				push('error', 'wrong-type', `items must be a list, got ${describeValue(items)}`, docIndex, locate(['items']), { path: 'items', kind });
+				push(
+					'error',
+					'wrong-type',
+					`items must be a list, got ${describeValue(items)}`,
+					docIndex,
+					locate(['items']),
+					{ path: 'items', kind },
+				);
 				return;
 			}
 			const itemsNode = isMap(node) ? node.get('items', true) : undefined;
@@ -463,7 +525,14 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 			for (const [i, item] of items.entries()) {
 				const itemNode = isSeq(itemsNode) ? (itemsNode.items[i] as YamlNode | undefined) : undefined;
 				if (!isPlainObject(item) || !itemNode) {
-					push('error', 'not-an-object', `items[${i}] is ${describeValue(item)}, not a Kubernetes object`, docIndex, locate(['items', i]), { path: `items[${i}]` });
+					push(
+						'error',
+						'not-an-object',
+						`items[${i}] is ${describeValue(item)}, not a Kubernetes object`,
+						docIndex,
+						locate(['items', i]),
+						{ path: `items[${i}]` },
+					);
 					continue;
 				}
 				handleObject(item, itemNode, docIndex, i, itemDefaults ?? { apiVersion: '', kind: '' });
@@ -473,29 +542,55 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 
 		const meta = isPlainObject(value['metadata']) ? value['metadata'] : {};
 		const namespaced = isNamespacedKind(kind);
-		const rawNamespace = typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : undefined;
+		const rawNamespace =
+			typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : undefined;
 		const namespace = namespaced ? (rawNamespace ?? defaultNamespace) : undefined;
 		const rawName = typeof meta['name'] === 'string' ? meta['name'] : '';
 		const genName = typeof meta['generateName'] === 'string' ? meta['generateName'] : '';
 		const name = rawName || (genName ? generateName(genName, `${kind}/${namespace ?? ''}/${genName}`) : '');
 		const ident = { kind, ...(name ? { name } : {}) };
 
-		const supportedVersion = Object.prototype.hasOwnProperty.call(supportedKinds, kind) ? supportedKinds[kind] : undefined;
+		const supportedVersion = Object.prototype.hasOwnProperty.call(supportedKinds, kind)
+			? supportedKinds[kind]
+			: undefined;
 		let supported = false;
 		if (supportedVersion !== undefined) {
 			if (apiVersion !== supportedVersion) {
 				const removedIn = removedVersions[apiVersion];
-				const why = removedIn ? `${apiVersion} is no longer served (removed in ${removedIn})` : `${kind} is not served by ${apiVersion}`;
-				push('error', 'unsupported-version', `${why}: use apiVersion: ${supportedVersion}`, docIndex, locate(['apiVersion']), { path: 'apiVersion', ...ident });
+				const why = removedIn
+					? `${apiVersion} is no longer served (removed in ${removedIn})`
+					: `${kind} is not served by ${apiVersion}`;
+				push(
+					'error',
+					'unsupported-version',
+					`${why}: use apiVersion: ${supportedVersion}`,
+					docIndex,
+					locate(['apiVersion']),
+					{ path: 'apiVersion', ...ident },
+				);
 				return;
 			}
 			supported = true;
 		} else if (!ignoredKinds.has(kind)) {
 			const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
 			if (group.includes('.')) {
-				push('info', 'custom-resource', `${kind} (${apiVersion}) is a custom resource: Endpoint Lens does not read it`, docIndex, locate(['kind']), { path: 'kind', ...ident });
+				push(
+					'info',
+					'custom-resource',
+					`${kind} (${apiVersion}) is a custom resource: Endpoint Lens does not read it`,
+					docIndex,
+					locate(['kind']),
+					{ path: 'kind', ...ident },
+				);
 			} else {
-				push('warning', 'unknown-kind', `unknown kind ${JSON.stringify(kind)} for apiVersion ${JSON.stringify(apiVersion)}: ignored`, docIndex, locate(['kind']), { path: 'kind', ...ident });
+				push(
+					'warning',
+					'unknown-kind',
+					`unknown kind ${JSON.stringify(kind)} for apiVersion ${JSON.stringify(apiVersion)}: ignored`,
+					docIndex,
+					locate(['kind']),
+					{ path: 'kind', ...ident },
+				);
 			}
 		}
 
@@ -519,14 +614,24 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 			let rejected = false;
 			for (const issue of issues) {
 				rejected ||= issue.severity === 'error';
-				push(issue.severity, issue.code, issue.message, docIndex, locate(issue.path), { path: formatPath(issue.path), ...ident });
+				push(issue.severity, issue.code, issue.message, docIndex, locate(issue.path), {
+					path: formatPath(issue.path),
+					...ident,
+				});
 			}
 			if (rejected) {
 				return;
 			}
 		} else if (!name) {
 			// Unsupported kinds are not validated, but a nameless object is still not an object.
-			push('error', 'missing-field', `metadata.name is required: every ${kind} needs a name`, docIndex, locate(['metadata']), { path: 'metadata.name', kind });
+			push(
+				'error',
+				'missing-field',
+				`metadata.name is required: every ${kind} needs a name`,
+				docIndex,
+				locate(['metadata']),
+				{ path: 'metadata.name', kind },
+			);
 			return;
 		}
 
@@ -552,7 +657,10 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 }
 
 /** Parses several files; the results are concatenated in order. */
-export function parseManifestFiles(files: readonly { path: string; text: string }[], options: ParseOptions = {}): ManifestParseResult {
+export function parseManifestFiles(
+	files: readonly { path: string; text: string }[],
+	options: ParseOptions = {},
+): ManifestParseResult {
 	const manifests: ParsedManifest[] = [];
 	const diagnostics: ManifestDiagnostic[] = [];
 	for (const f of files) {
@@ -563,8 +671,13 @@ export function parseManifestFiles(files: readonly { path: string; text: string 
 	return { manifests, diagnostics };
 }
 
-/** The manifest whose range contains the 0-based position, innermost first (a List item before its List). */
-export function manifestAt(manifests: readonly ParsedManifest[], file: string, position: SourcePosition): ParsedManifest | undefined {
-	const before = (a: SourcePosition, b: SourcePosition) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+/** The manifest whose range contains the 0-based position (List items are manifests of their own). */
+export function manifestAt(
+	manifests: readonly ParsedManifest[],
+	file: string,
+	position: SourcePosition,
+): ParsedManifest | undefined {
+	const before = (a: SourcePosition, b: SourcePosition) =>
+		a.line < b.line || (a.line === b.line && a.character <= b.character);
 	return manifests.find((m) => m.file === file && before(m.range.start, position) && before(position, m.range.end));
 }

@@ -99,7 +99,9 @@ export function checkDNS1123Label(s: string): string[] {
 	}
 	return dns1123Label.test(s)
 		? []
-		: ["must be a lowercase RFC 1123 label: lowercase alphanumeric characters or '-', starting and ending with an alphanumeric character (e.g. 'my-name', or '123-abc')"];
+		: [
+				"must be a lowercase RFC 1123 label: lowercase alphanumeric characters or '-', starting and ending with an alphanumeric character (e.g. 'my-name', or '123-abc')",
+			];
 }
 
 /** `IsDNS1035Label` (Service names): problems, empty when valid. */
@@ -109,7 +111,9 @@ export function checkDNS1035Label(s: string): string[] {
 	}
 	return dns1035Label.test(s)
 		? []
-		: ["must be a lowercase RFC 1035 label: lowercase alphanumeric characters or '-', starting with a letter and ending with an alphanumeric character (e.g. 'my-name', or 'abc-123')"];
+		: [
+				"must be a lowercase RFC 1035 label: lowercase alphanumeric characters or '-', starting with a letter and ending with an alphanumeric character (e.g. 'my-name', or 'abc-123')",
+			];
 }
 
 /** `IsDNS1123Subdomain` (most object names): problems, empty when valid. */
@@ -119,7 +123,9 @@ export function checkDNS1123Subdomain(s: string): string[] {
 	}
 	return dns1123Subdomain.test(s)
 		? []
-		: ["must be a lowercase RFC 1123 subdomain: lowercase alphanumeric characters, '-' or '.', starting and ending with an alphanumeric character (e.g. 'example.com')"];
+		: [
+				"must be a lowercase RFC 1123 subdomain: lowercase alphanumeric characters, '-' or '.', starting and ending with an alphanumeric character (e.g. 'example.com')",
+			];
 }
 
 /** `IsValidPortName` (IANA_SVC_NAME, for container port names and named targetPorts): problems, empty when valid. */
@@ -244,7 +250,12 @@ class Checker {
 		return v;
 	}
 
-	int(obj: Json, key: string, path: PathSegment[], opts: { min?: number; max?: number; required?: boolean } = {}): number | undefined {
+	int(
+		obj: Json,
+		key: string,
+		path: PathSegment[],
+		opts: { min?: number; max?: number; required?: boolean } = {},
+	): number | undefined {
 		const v = obj[key];
 		const p = [...path, key];
 		if (v === undefined || v === null) {
@@ -254,7 +265,11 @@ class Checker {
 			return undefined;
 		}
 		if (typeof v === 'string' && /^[0-9]+$/.test(v.trim())) {
-			this.error(p, 'wrong-type', `${formatPath(p)} must be an integer, got the string ${JSON.stringify(v)}: remove the quotes`);
+			this.error(
+				p,
+				'wrong-type',
+				`${formatPath(p)} must be an integer, got the string ${JSON.stringify(v)}: remove the quotes`,
+			);
 			return undefined;
 		}
 		if (typeof v !== 'number' || !Number.isInteger(v)) {
@@ -262,7 +277,11 @@ class Checker {
 			return undefined;
 		}
 		if (opts.min !== undefined && v < opts.min) {
-			this.error(p, 'invalid-value', `${formatPath(p)} must be ${opts.min === 0 ? 'greater than or equal to 0' : `at least ${opts.min}`}, got ${v}`);
+			this.error(
+				p,
+				'invalid-value',
+				`${formatPath(p)} must be ${opts.min === 0 ? 'greater than or equal to 0' : `at least ${opts.min}`}, got ${v}`,
+			);
 			return undefined;
 		}
 		if (opts.max !== undefined && v > opts.max) {
@@ -275,7 +294,11 @@ class Checker {
 	oneOf(obj: Json, key: string, path: PathSegment[], allowed: readonly string[]): string | undefined {
 		const v = this.str(obj, key, path);
 		if (v !== undefined && !allowed.includes(v)) {
-			this.error([...path, key], 'invalid-value', `${formatPath([...path, key])}: unsupported value ${JSON.stringify(v)}; supported values: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+			this.error(
+				[...path, key],
+				'invalid-value',
+				`${formatPath([...path, key])}: unsupported value ${JSON.stringify(v)}; supported values: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`,
+			);
 			return undefined;
 		}
 		return v;
@@ -286,7 +309,12 @@ class Checker {
 	 * since YAML reads `version: 1.0` and `enabled: yes` as a number and a boolean. Label-like maps also get key and
 	 * value validation.
 	 */
-	stringMap(obj: Json, key: string, path: PathSegment[], kind: 'labels' | 'annotations'): Record<string, string> | undefined {
+	stringMap(
+		obj: Json,
+		key: string,
+		path: PathSegment[],
+		kind: 'labels' | 'annotations',
+	): Record<string, string> | undefined {
 		const m = this.map(obj, key, path);
 		if (!m) {
 			return undefined;
@@ -317,7 +345,12 @@ class Checker {
 	}
 
 	name(value: string, path: PathSegment[], rule: 'dns1035' | 'dns1123label' | 'dns1123subdomain'): void {
-		const errs = rule === 'dns1035' ? checkDNS1035Label(value) : rule === 'dns1123label' ? checkDNS1123Label(value) : checkDNS1123Subdomain(value);
+		const errs =
+			rule === 'dns1035'
+				? checkDNS1035Label(value)
+				: rule === 'dns1123label'
+					? checkDNS1123Label(value)
+					: checkDNS1123Subdomain(value);
 		for (const e of errs) {
 			this.error(path, 'invalid-value', `${formatPath(path)} ${JSON.stringify(value)}: ${e}`);
 		}
@@ -326,7 +359,13 @@ class Checker {
 
 const protocols = ['TCP', 'UDP', 'SCTP'] as const;
 
-function checkMetadata(c: Checker, obj: Json, kind: string, nameRule: 'dns1035' | 'dns1123label' | 'dns1123subdomain', namespaced: boolean): void {
+function checkMetadata(
+	c: Checker,
+	obj: Json,
+	kind: string,
+	nameRule: 'dns1035' | 'dns1123label' | 'dns1123subdomain',
+	namespaced: boolean,
+): void {
 	const meta = c.map(obj, 'metadata', []);
 	if (!meta) {
 		if (obj['metadata'] === undefined || obj['metadata'] === null) {
@@ -341,7 +380,11 @@ function checkMetadata(c: Checker, obj: Json, kind: string, nameRule: 'dns1035' 
 	} else if (name) {
 		c.name(name, ['metadata', 'name'], nameRule);
 		if (kind === 'CronJob' && name.length > 52) {
-			c.error(['metadata', 'name'], 'invalid-value', `metadata.name: a CronJob name must be no more than 52 characters (its Jobs append 11)`);
+			c.error(
+				['metadata', 'name'],
+				'invalid-value',
+				`metadata.name: a CronJob name must be no more than 52 characters (its Jobs append 11)`,
+			);
 		}
 	}
 	if (namespaced) {
@@ -375,7 +418,11 @@ function checkServicePorts(c: Checker, spec: Json, type: string | undefined, hea
 			c.name(name, [...p, 'name'], 'dns1123label');
 			const prev = names.get(name);
 			if (prev !== undefined) {
-				c.error([...p, 'name'], 'invalid-value', `${formatPath([...p, 'name'])}: duplicate port name ${JSON.stringify(name)} (also spec.ports[${prev}])`);
+				c.error(
+					[...p, 'name'],
+					'invalid-value',
+					`${formatPath([...p, 'name'])}: duplicate port name ${JSON.stringify(name)} (also spec.ports[${prev}])`,
+				);
 			} else {
 				names.set(name, p[2] as number);
 			}
@@ -388,7 +435,11 @@ function checkServicePorts(c: Checker, spec: Json, type: string | undefined, hea
 			const key = `${num}/${proto}`;
 			const prev = portProto.get(key);
 			if (prev !== undefined) {
-				c.error([...p, 'port'], 'invalid-value', `${formatPath([...p, 'port'])}: duplicate port ${num}/${proto} (also spec.ports[${prev}])`);
+				c.error(
+					[...p, 'port'],
+					'invalid-value',
+					`${formatPath([...p, 'port'])}: duplicate port ${num}/${proto} (also spec.ports[${prev}])`,
+				);
 			} else {
 				portProto.set(key, p[2] as number);
 			}
@@ -397,18 +448,34 @@ function checkServicePorts(c: Checker, spec: Json, type: string | undefined, hea
 		const tp = [...p, 'targetPort'];
 		if (typeof target === 'number') {
 			if (!Number.isInteger(target) || target < 1 || target > 65535) {
-				c.error(tp, 'invalid-value', `${formatPath(tp)} must be a port number between 1 and 65535 or a port name, got ${target}`);
+				c.error(
+					tp,
+					'invalid-value',
+					`${formatPath(tp)} must be a port number between 1 and 65535 or a port name, got ${target}`,
+				);
 			}
 		} else if (typeof target === 'string') {
 			if (/^[0-9]+$/.test(target)) {
-				c.error(tp, 'invalid-value', `${formatPath(tp)} is the string ${JSON.stringify(target)}, which would be read as a port *name* (and is not a valid one): remove the quotes to use port ${target}`);
+				c.error(
+					tp,
+					'invalid-value',
+					`${formatPath(tp)} is the string ${JSON.stringify(target)}, which would be read as a port *name* (and is not a valid one): remove the quotes to use port ${target}`,
+				);
 			} else {
 				for (const e of checkPortName(target)) {
-					c.error(tp, 'invalid-value', `${formatPath(tp)}: ${JSON.stringify(target)} is not a valid port name: ${e}`);
+					c.error(
+						tp,
+						'invalid-value',
+						`${formatPath(tp)}: ${JSON.stringify(target)} is not a valid port name: ${e}`,
+					);
 				}
 			}
 		} else if (target !== undefined && target !== null) {
-			c.error(tp, 'wrong-type', `${formatPath(tp)} must be a port number or a port name, got ${describeValue(target)}`);
+			c.error(
+				tp,
+				'wrong-type',
+				`${formatPath(tp)} must be a port number or a port name, got ${describeValue(target)}`,
+			);
 		}
 		c.int(port, 'nodePort', p, { min: 1, max: 65535 });
 		c.str(port, 'appProtocol', p);
@@ -421,17 +488,29 @@ function checkService(c: Checker, obj: Json): void {
 	const type = c.oneOf(spec, 'type', ['spec'], ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);
 	const clusterIP = c.str(spec, 'clusterIP', ['spec']);
 	if (clusterIP !== undefined && clusterIP !== '' && clusterIP !== 'None' && !parseIP(clusterIP)) {
-		c.error(['spec', 'clusterIP'], 'invalid-value', `spec.clusterIP must be a valid IP address, "None" or empty, got ${JSON.stringify(clusterIP)}`);
+		c.error(
+			['spec', 'clusterIP'],
+			'invalid-value',
+			`spec.clusterIP must be a valid IP address, "None" or empty, got ${JSON.stringify(clusterIP)}`,
+		);
 	}
 	const clusterIPs = c.list(spec, 'clusterIPs', ['spec']);
 	for (const [i, ip] of (clusterIPs ?? []).entries()) {
 		if (typeof ip !== 'string') {
-			c.error(['spec', 'clusterIPs', i], 'wrong-type', `spec.clusterIPs[${i}] must be a string, got ${describeValue(ip)}`);
+			c.error(
+				['spec', 'clusterIPs', i],
+				'wrong-type',
+				`spec.clusterIPs[${i}] must be a string, got ${describeValue(ip)}`,
+			);
 		}
 	}
 	const headless = clusterIP === 'None';
 	if (headless && type !== undefined && type !== 'ClusterIP') {
-		c.error(['spec', 'clusterIP'], 'invalid-value', `spec.clusterIP may be "None" only for type ClusterIP, not ${type}`);
+		c.error(
+			['spec', 'clusterIP'],
+			'invalid-value',
+			`spec.clusterIP may be "None" only for type ClusterIP, not ${type}`,
+		);
 	}
 	const selector = spec['selector'] === null ? undefined : c.stringMap(spec, 'selector', ['spec'], 'labels');
 	if (type === 'ExternalName') {
@@ -440,7 +519,11 @@ function checkService(c: Checker, obj: Json): void {
 			c.missing(['spec', 'externalName'], 'an ExternalName Service needs the DNS name it aliases');
 		}
 		if (selector && Object.keys(selector).length > 0) {
-			c.warn(['spec', 'selector'], 'invalid-value', 'spec.selector is ignored for ExternalName Services: no controller creates endpoints for them');
+			c.warn(
+				['spec', 'selector'],
+				'invalid-value',
+				'spec.selector is ignored for ExternalName Services: no controller creates endpoints for them',
+			);
 		}
 	}
 	c.oneOf(spec, 'ipFamilyPolicy', ['spec'], ['SingleStack', 'PreferDualStack', 'RequireDualStack']);
@@ -449,7 +532,11 @@ function checkService(c: Checker, obj: Json): void {
 		const seen = new Set<unknown>();
 		for (const [i, f] of families.entries()) {
 			if (f !== 'IPv4' && f !== 'IPv6') {
-				c.error(['spec', 'ipFamilies', i], 'invalid-value', `spec.ipFamilies[${i}]: unsupported value ${JSON.stringify(f)}; supported values: "IPv4", "IPv6"`);
+				c.error(
+					['spec', 'ipFamilies', i],
+					'invalid-value',
+					`spec.ipFamilies[${i}]: unsupported value ${JSON.stringify(f)}; supported values: "IPv4", "IPv6"`,
+				);
 			} else if (seen.has(f)) {
 				c.error(['spec', 'ipFamilies', i], 'invalid-value', `spec.ipFamilies[${i}]: duplicate family ${f}`);
 			}
@@ -467,7 +554,14 @@ function checkService(c: Checker, obj: Json): void {
 	checkServicePorts(c, spec, type, headless);
 }
 
-function checkContainers(c: Checker, spec: Json, path: PathSegment[], key: 'containers' | 'initContainers', seen: Set<string>, portNames: Map<string, string>): void {
+function checkContainers(
+	c: Checker,
+	spec: Json,
+	path: PathSegment[],
+	key: 'containers' | 'initContainers',
+	seen: Set<string>,
+	portNames: Map<string, string>,
+): void {
 	const list = c.list(spec, key, path, key === 'containers');
 	if (key === 'containers' && list && list.length === 0) {
 		c.missing([...path, key], 'a pod needs at least one container');
@@ -477,7 +571,11 @@ function checkContainers(c: Checker, spec: Json, path: PathSegment[], key: 'cont
 		if (name !== undefined) {
 			c.name(name, [...p, 'name'], 'dns1123label');
 			if (seen.has(name)) {
-				c.error([...p, 'name'], 'invalid-value', `${formatPath([...p, 'name'])}: duplicate container name ${JSON.stringify(name)}`);
+				c.error(
+					[...p, 'name'],
+					'invalid-value',
+					`${formatPath([...p, 'name'])}: duplicate container name ${JSON.stringify(name)}`,
+				);
 			}
 			seen.add(name);
 		}
@@ -491,11 +589,19 @@ function checkContainers(c: Checker, spec: Json, path: PathSegment[], key: 'cont
 			const pn = c.str(port, 'name', pp);
 			if (pn !== undefined && pn !== '') {
 				for (const e of checkPortName(pn)) {
-					c.error([...pp, 'name'], 'invalid-value', `${formatPath([...pp, 'name'])}: ${JSON.stringify(pn)} is not a valid port name: ${e}`);
+					c.error(
+						[...pp, 'name'],
+						'invalid-value',
+						`${formatPath([...pp, 'name'])}: ${JSON.stringify(pn)} is not a valid port name: ${e}`,
+					);
 				}
 				const owner = portNames.get(pn);
 				if (owner !== undefined && owner !== name) {
-					c.warn([...pp, 'name'], 'invalid-value', `port name ${JSON.stringify(pn)} is declared by containers ${JSON.stringify(owner)} and ${JSON.stringify(name)}: a named targetPort resolves to the first one`);
+					c.warn(
+						[...pp, 'name'],
+						'invalid-value',
+						`port name ${JSON.stringify(pn)} is declared by containers ${JSON.stringify(owner)} and ${JSON.stringify(name)}: a named targetPort resolves to the first one`,
+					);
 				} else if (name !== undefined && owner === undefined) {
 					portNames.set(pn, name);
 				}
@@ -514,9 +620,20 @@ function checkPodSpec(c: Checker, spec: Json, path: PathSegment[], restartPolici
 	if (restartPolicies) {
 		const rp = spec['restartPolicy'];
 		if (rp === undefined && !restartPolicies.includes('Always')) {
-			c.missing([...path, 'restartPolicy'], `a Job's pods must set restartPolicy ${restartPolicies.map((r) => JSON.stringify(r)).join(' or ')} (the pod default, Always, is not allowed)`);
-		} else if (typeof rp === 'string' && !restartPolicies.includes(rp) && ['Always', 'OnFailure', 'Never'].includes(rp)) {
-			c.error([...path, 'restartPolicy'], 'invalid-value', `${formatPath([...path, 'restartPolicy'])}: unsupported value ${JSON.stringify(rp)} here; supported values: ${restartPolicies.map((r) => JSON.stringify(r)).join(', ')}`);
+			c.missing(
+				[...path, 'restartPolicy'],
+				`a Job's pods must set restartPolicy ${restartPolicies.map((r) => JSON.stringify(r)).join(' or ')} (the pod default, Always, is not allowed)`,
+			);
+		} else if (
+			typeof rp === 'string' &&
+			!restartPolicies.includes(rp) &&
+			['Always', 'OnFailure', 'Never'].includes(rp)
+		) {
+			c.error(
+				[...path, 'restartPolicy'],
+				'invalid-value',
+				`${formatPath([...path, 'restartPolicy'])}: unsupported value ${JSON.stringify(rp)} here; supported values: ${restartPolicies.map((r) => JSON.stringify(r)).join(', ')}`,
+			);
 		}
 	}
 	c.stringMap(spec, 'nodeSelector', path, 'annotations');
@@ -557,7 +674,14 @@ function checkPod(c: Checker, obj: Json): void {
 }
 
 /** The selector and template checks shared by Deployment, ReplicaSet, StatefulSet and DaemonSet. */
-function checkSelectorAndTemplate(c: Checker, kind: string, spec: Json, path: PathSegment[], restartPolicies: readonly string[], selectorRequired: boolean): void {
+function checkSelectorAndTemplate(
+	c: Checker,
+	kind: string,
+	spec: Json,
+	path: PathSegment[],
+	restartPolicies: readonly string[],
+	selectorRequired: boolean,
+): void {
 	const template = c.map(spec, 'template', path, true);
 	let templateLabels: Record<string, string> | undefined;
 	let labelsOk = true;
@@ -581,13 +705,20 @@ function checkSelectorAndTemplate(c: Checker, kind: string, spec: Json, path: Pa
 	}
 	const before = c.issues.length;
 	c.stringMap(selector, 'matchLabels', selPath, 'labels');
-	for (const [expr, p] of c.mapItems(c.list(selector, 'matchExpressions', selPath), [...selPath, 'matchExpressions'])) {
+	for (const [expr, p] of c.mapItems(c.list(selector, 'matchExpressions', selPath), [
+		...selPath,
+		'matchExpressions',
+	])) {
 		c.str(expr, 'key', p, true);
 		c.str(expr, 'operator', p, true);
 		const values = c.list(expr, 'values', p);
 		for (const [i, v] of (values ?? []).entries()) {
 			if (typeof v !== 'string') {
-				c.error([...p, 'values', i], 'wrong-type', `${formatPath([...p, 'values', i])} must be a string, got ${describeValue(v)}; quote it`);
+				c.error(
+					[...p, 'values', i],
+					'wrong-type',
+					`${formatPath([...p, 'values', i])} must be a string, got ${describeValue(v)}; quote it`,
+				);
 			}
 		}
 	}
@@ -603,11 +734,19 @@ function checkSelectorAndTemplate(c: Checker, kind: string, spec: Json, path: Pa
 		return;
 	}
 	if (compiled.selector.requirements.length === 0) {
-		c.error(selPath, 'invalid-value', `${formatPath(selPath)}: empty selector is invalid for ${kind.toLowerCase()}`);
+		c.error(
+			selPath,
+			'invalid-value',
+			`${formatPath(selPath)}: empty selector is invalid for ${kind.toLowerCase()}`,
+		);
 		return;
 	}
 	if (template && labelsOk && !selectorMatchesLabels(compiled.selector, templateLabels ?? {})) {
-		c.error(selPath, 'selector-mismatch', `${formatPath(selPath)} does not match ${formatPath([...path, 'template', 'metadata', 'labels'])}: the ${kind} would own none of the pods it creates, and the API server rejects it`);
+		c.error(
+			selPath,
+			'selector-mismatch',
+			`${formatPath(selPath)} does not match ${formatPath([...path, 'template', 'metadata', 'labels'])}: the ${kind} would own none of the pods it creates, and the API server rejects it`,
+		);
 	}
 }
 
@@ -673,11 +812,20 @@ function checkCronJob(c: Checker, obj: Json): void {
 	}
 }
 
-function checkEndpointsAddresses(c: Checker, subset: Json, path: PathSegment[], key: 'addresses' | 'notReadyAddresses'): void {
+function checkEndpointsAddresses(
+	c: Checker,
+	subset: Json,
+	path: PathSegment[],
+	key: 'addresses' | 'notReadyAddresses',
+): void {
 	for (const [addr, p] of c.mapItems(c.list(subset, key, path), [...path, key])) {
 		const ip = c.str(addr, 'ip', p, true);
 		if (ip !== undefined && !parseIP(ip)) {
-			c.error([...p, 'ip'], 'invalid-value', `${formatPath([...p, 'ip'])} must be a valid IP address, got ${JSON.stringify(ip)}`);
+			c.error(
+				[...p, 'ip'],
+				'invalid-value',
+				`${formatPath([...p, 'ip'])} must be a valid IP address, got ${JSON.stringify(ip)}`,
+			);
 		}
 		c.str(addr, 'hostname', p);
 		c.str(addr, 'nodeName', p);
@@ -708,7 +856,11 @@ function checkEndpointSlice(c: Checker, obj: Json): void {
 	checkMetadata(c, obj, 'EndpointSlice', 'dns1123subdomain', true);
 	const addressType = c.str(obj, 'addressType', [], true);
 	if (addressType !== undefined && !['IPv4', 'IPv6', 'FQDN'].includes(addressType)) {
-		c.error(['addressType'], 'invalid-value', `addressType: unsupported value ${JSON.stringify(addressType)}; supported values: "IPv4", "IPv6", "FQDN"`);
+		c.error(
+			['addressType'],
+			'invalid-value',
+			`addressType: unsupported value ${JSON.stringify(addressType)}; supported values: "IPv4", "IPv6", "FQDN"`,
+		);
 	}
 	for (const [ep, p] of c.mapItems(c.list(obj, 'endpoints', []), ['endpoints'])) {
 		const addrs = c.list(ep, 'addresses', p, true);
@@ -720,7 +872,11 @@ function checkEndpointSlice(c: Checker, obj: Json): void {
 			if (typeof a !== 'string') {
 				c.error(ap, 'wrong-type', `${formatPath(ap)} must be a string, got ${describeValue(a)}`);
 			} else if ((addressType === 'IPv4' || addressType === 'IPv6') && parseIP(a)?.family !== addressType) {
-				c.error(ap, 'invalid-value', `${formatPath(ap)} must be a valid ${addressType} address, got ${JSON.stringify(a)}`);
+				c.error(
+					ap,
+					'invalid-value',
+					`${formatPath(ap)} must be a valid ${addressType} address, got ${JSON.stringify(a)}`,
+				);
 			}
 		}
 		const cond = c.map(ep, 'conditions', p);

@@ -63,12 +63,21 @@ import { labelTopologyZone } from '../k8s/types';
 export const annotationSimulate = 'endpointlens.io/simulate';
 
 /** The states a simulated pod can be in. */
-export type PodState = 'ready' | 'notReady' | 'pending' | 'terminating' | 'terminatingNotReady' | 'failed' | 'succeeded';
+export type PodState =
+	'ready' | 'notReady' | 'pending' | 'terminating' | 'terminatingNotReady' | 'failed' | 'succeeded';
 
 /** Pod counts per state; see the module header for how they combine with `replicas`. */
 export type SimulateSpec = Partial<Record<PodState, number>>;
 
-const stateOrder: readonly PodState[] = ['ready', 'notReady', 'pending', 'terminating', 'terminatingNotReady', 'failed', 'succeeded'];
+const stateOrder: readonly PodState[] = [
+	'ready',
+	'notReady',
+	'pending',
+	'terminating',
+	'terminatingNotReady',
+	'failed',
+	'succeeded',
+];
 
 const stateAliases: Readonly<Record<string, PodState>> = {
 	ready: 'ready',
@@ -121,7 +130,10 @@ export function parseSimulateAnnotation(value: string): { spec: SimulateSpec; er
  * The states of the pods for `replicas` and a simulate spec, in build order (see the module header).
  * `problems` explains when the counts override `replicas`.
  */
-export function planPodStates(replicas: number, spec: SimulateSpec | undefined): { states: PodState[]; problems: string[] } {
+export function planPodStates(
+	replicas: number,
+	spec: SimulateSpec | undefined,
+): { states: PodState[]; problems: string[] } {
 	const problems: string[] = [];
 	const s = spec ?? {};
 	const pending = s.pending ?? 0;
@@ -197,9 +209,17 @@ export function syntheticNodes(options: SyntheticNodeOptions = {}): Node[] {
 		const name = `${prefix}${i + 1}`;
 		const addresses = clusterFamilies(profile).map((f) => ({
 			type: 'InternalIP',
-			address: f === 'IPv4' ? `172.18.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}` : `fc00:f853:ccd:e793::${(i + 2).toString(16)}`,
+			address:
+				f === 'IPv4'
+					? `172.18.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}`
+					: `fc00:f853:ccd:e793::${(i + 2).toString(16)}`,
 		}));
-		const resources = { cpu: options.cpu ?? '4', memory: options.memory ?? '16Gi', pods: '110', 'ephemeral-storage': '100Gi' };
+		const resources = {
+			cpu: options.cpu ?? '4',
+			memory: options.memory ?? '16Gi',
+			pods: '110',
+			'ephemeral-storage': '100Gi',
+		};
 		nodes.push({
 			apiVersion: 'v1',
 			kind: 'Node',
@@ -268,12 +288,17 @@ const daemonTolerations: readonly Toleration[] = [
  * (daemon pods ignore that), labels matching `nodeSelector`, and every NoSchedule/NoExecute taint tolerated.
  * Node affinity is not evaluated.
  */
-export function eligibleNodes(nodes: readonly Node[], spec: PodSpec | undefined, options: { daemon?: boolean } = {}): Node[] {
+export function eligibleNodes(
+	nodes: readonly Node[],
+	spec: PodSpec | undefined,
+	options: { daemon?: boolean } = {},
+): Node[] {
 	const tolerations = [...(spec?.tolerations ?? []), ...(options.daemon ? daemonTolerations : [])];
 	const selector = spec?.nodeSelector ?? {};
 	return nodes.filter((node) => {
 		const conditions = node.status?.conditions;
-		const ready = !conditions || conditions.length === 0 || conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+		const ready =
+			!conditions || conditions.length === 0 || conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 		if (!ready) {
 			return false;
 		}
@@ -285,7 +310,9 @@ export function eligibleNodes(nodes: readonly Node[], spec: PodSpec | undefined,
 		if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) {
 			return false;
 		}
-		return (ns.taints ?? []).every((t) => (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') || tolerates(tolerations, t));
+		return (ns.taints ?? []).every(
+			(t) => (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') || tolerates(tolerations, t),
+		);
 	});
 }
 
@@ -380,7 +407,14 @@ interface Ctx {
 }
 
 function ownerRef(obj: TypedObject, apiVersion: string, kind: string): OwnerReference {
-	return { apiVersion, kind, name: obj.metadata?.name ?? '', uid: obj.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true };
+	return {
+		apiVersion,
+		kind,
+		name: obj.metadata?.name ?? '',
+		uid: obj.metadata?.uid ?? '',
+		controller: true,
+		blockOwnerDeletion: true,
+	};
 }
 
 function addSeconds(rfc3339: string, seconds: number): string {
@@ -458,7 +492,15 @@ function simulatedStatus(pod: Pod, state: PodState, node: Node | undefined, ctx:
 	if (!node) {
 		return {
 			phase: 'Pending',
-			conditions: [condition('PodScheduled', false, now, 'Unschedulable', `0/${ctx.nodes.length} nodes are available for this pod`)],
+			conditions: [
+				condition(
+					'PodScheduled',
+					false,
+					now,
+					'Unschedulable',
+					`0/${ctx.nodes.length} nodes are available for this pod`,
+				),
+			],
 		};
 	}
 	const families = clusterFamilies(ctx.profile);
@@ -467,7 +509,8 @@ function simulatedStatus(pod: Pod, state: PodState, node: Node | undefined, ctx:
 	if (host) {
 		status.hostIP = host;
 	}
-	const unready = () => `containers with unready status: [${(pod.spec?.containers ?? []).map((c) => c.name).join(' ')}]`;
+	const unready = () =>
+		`containers with unready status: [${(pod.spec?.containers ?? []).map((c) => c.name).join(' ')}]`;
 	if (state === 'pending') {
 		status.phase = 'Pending';
 		status.conditions = [
@@ -487,7 +530,11 @@ function simulatedStatus(pod: Pod, state: PodState, node: Node | undefined, ctx:
 		if (ip) {
 			ips.push(ip);
 		} else {
-			ctx.problems.push({ severity: 'warning', code: 'allocation', message: `no free ${f} pod IP for ${pod.metadata?.name} (pod CIDR ${cidr ?? 'not configured'})` });
+			ctx.problems.push({
+				severity: 'warning',
+				code: 'allocation',
+				message: `no free ${f} pod IP for ${pod.metadata?.name} (pod CIDR ${cidr ?? 'not configured'})`,
+			});
 		}
 	}
 	const ready = state === 'ready' || state === 'terminating';
@@ -544,7 +591,12 @@ function simulateFor(obj: TypedObject, options: ExpandOptions, ctx: Ctx): Simula
 	const { spec, errors } = parseSimulateAnnotation(value);
 	const path = `metadata.annotations[${JSON.stringify(annotationSimulate)}]`;
 	for (const e of errors) {
-		ctx.problems.push({ severity: 'warning', code: 'simulate-annotation', message: `${annotationSimulate}: ${e}`, path });
+		ctx.problems.push({
+			severity: 'warning',
+			code: 'simulate-annotation',
+			message: `${annotationSimulate}: ${e}`,
+			path,
+		});
 	}
 	return spec;
 }
@@ -563,7 +615,12 @@ function reportUnschedulable(ctx: Ctx, kind: string, name: string, count: number
 function plan(replicas: number, simulate: SimulateSpec | undefined, ctx: Ctx): PodState[] {
 	const { states, problems } = planPodStates(replicas, simulate);
 	for (const p of problems) {
-		ctx.problems.push({ severity: 'info', code: 'simulate-annotation', message: p, path: `metadata.annotations[${JSON.stringify(annotationSimulate)}]` });
+		ctx.problems.push({
+			severity: 'info',
+			code: 'simulate-annotation',
+			message: p,
+			path: `metadata.annotations[${JSON.stringify(annotationSimulate)}]`,
+		});
 	}
 	return states;
 }
@@ -587,13 +644,26 @@ function expandReplicaSetLike(
 		const name = generateName(`${podPrefix}-`, `${ns}/${podPrefix}/${i}`, names);
 		names.add(name);
 		return buildPod(
-			{ name, generateName: `${podPrefix}-`, namespace: ns, labels: { ...labels }, owner: ownerRef(owner, ownerApiVersion, ownerKind), template, state, node: pick() },
+			{
+				name,
+				generateName: `${podPrefix}-`,
+				namespace: ns,
+				labels: { ...labels },
+				owner: ownerRef(owner, ownerApiVersion, ownerKind),
+				template,
+				state,
+				node: pick(),
+			},
 			ctx,
 		);
 	});
 }
 
-function expandDeployment(d: Deployment, simulate: SimulateSpec | undefined, ctx: Ctx): { pods: Pod[]; owned: TypedObject[] } {
+function expandDeployment(
+	d: Deployment,
+	simulate: SimulateSpec | undefined,
+	ctx: Ctx,
+): { pods: Pod[]; owned: TypedObject[] } {
 	const name = d.metadata!.name!;
 	const ns = d.metadata!.namespace!;
 	const template = d.spec?.template ?? {};
@@ -627,7 +697,16 @@ function expandDeployment(d: Deployment, simulate: SimulateSpec | undefined, ctx
 			template: rsTemplate,
 		},
 	};
-	const pods = expandReplicaSetLike(rs, 'apps/v1', 'ReplicaSet', rsName, rsTemplate, labels, plan(replicas, simulate, ctx), ctx);
+	const pods = expandReplicaSetLike(
+		rs,
+		'apps/v1',
+		'ReplicaSet',
+		rsName,
+		rsTemplate,
+		labels,
+		plan(replicas, simulate, ctx),
+		ctx,
+	);
 	return { pods, owned: [rs] };
 }
 
@@ -674,13 +753,29 @@ function expandDaemonSet(ds: DaemonSet, simulate: SimulateSpec | undefined, ctx:
 	const hash = safeEncode(String(fnv1a32(stableJSON(template))));
 	const eligible = eligibleNodes(ctx.nodes, template.spec, { daemon: true });
 	const states = plan(eligible.length, simulate, ctx);
-	const labels = { ...(template.metadata?.labels ?? {}), 'controller-revision-hash': hash, 'pod-template-generation': '1' };
+	const labels = {
+		...(template.metadata?.labels ?? {}),
+		'controller-revision-hash': hash,
+		'pod-template-generation': '1',
+	};
 	const names = new Set<string>();
 	return states.map((state, i) => {
 		const node = eligible[i % Math.max(1, eligible.length)];
 		const podName = generateName(`${name}-`, `${ns}/${name}/${node?.metadata?.name ?? ''}/${i}`, names);
 		names.add(podName);
-		return buildPod({ name: podName, generateName: `${name}-`, namespace: ns, labels: { ...labels }, owner: ownerRef(ds, 'apps/v1', 'DaemonSet'), template, state, node }, ctx);
+		return buildPod(
+			{
+				name: podName,
+				generateName: `${name}-`,
+				namespace: ns,
+				labels: { ...labels },
+				owner: ownerRef(ds, 'apps/v1', 'DaemonSet'),
+				template,
+				state,
+				node,
+			},
+			ctx,
+		);
 	});
 }
 
@@ -690,7 +785,11 @@ function expandJob(job: Job, simulate: SimulateSpec | undefined, ctx: Ctx): Pod[
 	const spec = job.spec ?? {};
 	const template = spec.template ?? {};
 	const parallelism = spec.parallelism ?? 1;
-	const active = spec.suspend ? 0 : spec.completions === undefined ? parallelism : Math.min(parallelism, spec.completions);
+	const active = spec.suspend
+		? 0
+		: spec.completions === undefined
+			? parallelism
+			: Math.min(parallelism, spec.completions);
 	const states = plan(active, simulate, ctx);
 	const indexed = spec.completionMode === 'Indexed';
 	const eligible = eligibleNodes(ctx.nodes, template.spec);
@@ -701,7 +800,10 @@ function expandJob(job: Job, simulate: SimulateSpec | undefined, ctx: Ctx): Pod[
 		const prefix = indexed ? `${name}-${i}-` : `${name}-`;
 		const podName = generateName(prefix, `${ns}/${name}/${i}`, names);
 		names.add(podName);
-		const labels = { ...(template.metadata?.labels ?? {}), ...(indexed ? { 'batch.kubernetes.io/job-completion-index': String(i) } : {}) };
+		const labels = {
+			...(template.metadata?.labels ?? {}),
+			...(indexed ? { 'batch.kubernetes.io/job-completion-index': String(i) } : {}),
+		};
 		return buildPod(
 			{
 				name: podName,
@@ -734,7 +836,10 @@ function cronJobRun(cj: CronJob, ctx: Ctx): Job {
 			name: jobName,
 			namespace: ns,
 			...(jt.metadata?.labels ? { labels: { ...jt.metadata.labels } } : {}),
-			annotations: { ...(jt.metadata?.annotations ?? {}), 'batch.kubernetes.io/cronjob-scheduled-timestamp': ctx.profile.now },
+			annotations: {
+				...(jt.metadata?.annotations ?? {}),
+				'batch.kubernetes.io/cronjob-scheduled-timestamp': ctx.profile.now,
+			},
 			ownerReferences: [ownerRef(cj, 'batch/v1', 'CronJob')],
 		},
 		spec: cloneJSON(jt.spec ?? {}),
@@ -802,7 +907,16 @@ export function expandWorkload(raw: Workload | Pod, options: ExpandOptions = {})
 		case 'ReplicaSet': {
 			const rs = obj as ReplicaSet;
 			const template = rs.spec?.template ?? {};
-			pods = expandReplicaSetLike(rs, 'apps/v1', 'ReplicaSet', rs.metadata!.name!, template, template.metadata?.labels ?? {}, plan(rs.spec?.replicas ?? 1, simulate, ctx), ctx);
+			pods = expandReplicaSetLike(
+				rs,
+				'apps/v1',
+				'ReplicaSet',
+				rs.metadata!.name!,
+				template,
+				template.metadata?.labels ?? {},
+				plan(rs.spec?.replicas ?? 1, simulate, ctx),
+				ctx,
+			);
 			break;
 		}
 		case 'StatefulSet':
@@ -826,4 +940,3 @@ export function expandWorkload(raw: Workload | Pod, options: ExpandOptions = {})
 	}
 	return { workload: obj, pods, owned, ...(simulate ? { simulate } : {}), problems: ctx.problems };
 }
-

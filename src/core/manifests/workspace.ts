@@ -9,7 +9,13 @@
  * files in order, and the duplicate is reported.
  */
 import type { ClusterProfile, DefaultingProblem } from '../k8s/defaulting';
-import { defaultEndpointSlice, defaultEndpoints, defaultNode, defaultService, resolveClusterProfile } from '../k8s/defaulting';
+import {
+	defaultEndpointSlice,
+	defaultEndpoints,
+	defaultNode,
+	defaultService,
+	resolveClusterProfile,
+} from '../k8s/defaulting';
 import { parseIP } from '../k8s/ip';
 import type { EndpointSlice, Endpoints, Node, Pod, Service, TypedObject } from '../k8s/types';
 import type { ManifestDiagnostic, ParsedManifest, SourceRange } from './parse';
@@ -198,7 +204,12 @@ export function buildWorkspaceModel(files: readonly WorkspaceFile[], options: Wo
 		switch (m.kind) {
 			case 'Service': {
 				const problems: DefaultingProblem[] = [];
-				const svc = defaultService(m.object as Service, profile, { ...dctx, problems, allocatedIPs, allocatedNodePorts });
+				const svc = defaultService(m.object as Service, profile, {
+					...dctx,
+					problems,
+					allocatedIPs,
+					allocatedNodePorts,
+				});
 				for (const p of problems) {
 					diagnostics.push(diagnosticFor(m, p.severity, 'invalid-value', `${p.path}: ${p.message}`, p.path));
 				}
