@@ -32,11 +32,12 @@ function readInput(file: string | undefined): string {
 }
 
 function simulate(args: string[]): number {
+	const option = args.find((a) => a.startsWith('-') && a !== '-');
+	if (option) {
+		throw new UsageError(`simulate: unknown option ${option} (simulate takes one scenario FILE, or - for stdin)`);
+	}
 	if (args.length > 1) {
 		throw new UsageError(`simulate takes at most one FILE, got ${args.length}`);
-	}
-	if (args[0]?.startsWith('--') && args[0] !== '-') {
-		throw new UsageError(`simulate: unknown option ${args[0]}`);
 	}
 	const text = readInput(args[0]);
 	let scenario: unknown;

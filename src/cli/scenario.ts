@@ -32,6 +32,9 @@ function isObject(v: unknown): v is Obj {
 
 function requireObject(s: Obj, field: string, what: string): Obj {
 	const v = s[field];
+	if (v === undefined || v === null) {
+		throw new InputError(`"${field}" is required: ${what} object`);
+	}
 	if (!isObject(v)) {
 		throw new InputError(`"${field}" must be ${what} object, got ${describe(v)}`);
 	}

@@ -138,13 +138,15 @@ describe('mirroring reconciler (endpointslicemirroring/reconciler.go reconcile)'
 		assert.equal(r.actions.length, 1);
 		const { verb, object } = r.actions[0]!;
 		assert.equal(verb, 'create');
-		const name = object.metadata?.name ?? '';
+		// The request carries generateName only; the stored slice has the generated name.
+		assert.equal(object.metadata?.name, undefined);
+		const name = r.slices[0]!.metadata?.name ?? '';
 		assert.match(name, /^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+		assert.deepEqual(r.slices[0]!.metadata, { ...object.metadata, name });
 		assert.deepEqual(object, {
 			apiVersion: 'discovery.k8s.io/v1',
 			kind: 'EndpointSlice',
 			metadata: {
-				name,
 				generateName: 'web-',
 				namespace,
 				labels: { [managedBy]: mirrorController, [serviceName]: epName },
@@ -165,7 +167,7 @@ describe('mirroring reconciler (endpointslicemirroring/reconciler.go reconcile)'
 			],
 			ports: [{ name: 'http', protocol: 'TCP', port: 80 }],
 		});
-		assert.deepEqual(r.slices, [object]);
+		assert.deepEqual(r.slices, [{ ...object, metadata: { ...object.metadata, name } }]);
 	});
 
 	it('TestReconcile/Endpoints with 2 subset, different port and address: one slice per port', () => {
@@ -661,7 +663,8 @@ describe('mirroring reconciler: extra, stale and foreign slices; finalize', () =
 			endpoints: [],
 		};
 		const moved = reconcileMirroring({ endpoints: endpointsWith(twoSubsets), existingSlices: [squatter] });
-		const createdNames = moved.actions.map((a) => a.object.metadata?.name ?? '');
+		const createdNames = moved.slices.filter((s) => s.metadata?.labels?.app !== 'x').map((s) => s.metadata?.name ?? '');
+		assert.equal(createdNames.length, 2);
 		assert.ok(!createdNames.includes(names[0]!));
 		assert.ok(createdNames.every((n) => /^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/.test(n)));
 	});

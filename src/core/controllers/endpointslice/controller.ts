@@ -119,7 +119,9 @@ export class EndpointSliceController {
 		const trigger = computeTriggerTime(service, pods, this.triggerTimes.get(svcKey));
 		this.triggerTimes.set(svcKey, trigger.state);
 		this.topologyCache?.setNodes([...store.nodes]);
-		const result: ReconcileResult = this.reconciler.reconcile(service, pods, slices, store.nodes, trigger.time);
+		const ns = service.metadata?.namespace ?? '';
+		const taken = store.endpointSlices.filter((s) => (s.metadata?.namespace ?? '') === ns).map((s) => s.metadata?.name ?? '');
+		const result: ReconcileResult = this.reconciler.reconcile(service, pods, slices, store.nodes, trigger.time, taken);
 		const events = [...result.events];
 		if (result.error !== null) {
 			events.push({

@@ -92,8 +92,9 @@ class WriteLog {
 	constructor(
 		private readonly service: Service,
 		existing: readonly EndpointSlice[],
+		takenNames: Iterable<string> = [],
 	) {
-		this.taken = new Set(existing.map(sliceName));
+		this.taken = new Set([...existing.map(sliceName), ...takenNames]);
 	}
 
 	create(slice: EndpointSlice): void {
@@ -147,6 +148,8 @@ export class Reconciler {
 	 * @param pods the pods the Service selects (any order; eligibility is checked here)
 	 * @param nodes the Node store, for zones (a pod whose Node is missing is skipped with an error)
 	 * @param triggerTime the last-change-trigger-time annotation value (RFC3339Nano), if any
+	 * @param takenNames names of other slices in the namespace, which generated names must avoid (the API server
+	 *   would reject a clash and the create would be retried under another name)
 	 */
 	reconcile(
 		service: Service,
@@ -154,9 +157,10 @@ export class Reconciler {
 		existingSlices: readonly EndpointSlice[],
 		nodes: readonly Node[] | ReadonlyMap<string, Node>,
 		triggerTime?: string,
+		takenNames?: Iterable<string>,
 	): ReconcileResult {
 		const nodeMap = nodes instanceof Map ? nodes : new Map((nodes as readonly Node[]).map((n) => [n.metadata?.name ?? '', n]));
-		const log = new WriteLog(service, existingSlices);
+		const log = new WriteLog(service, existingSlices, takenNames);
 		const errors: string[] = [];
 		const events: HintEvent[] = [];
 		const supported = getAddressTypesForService(service);

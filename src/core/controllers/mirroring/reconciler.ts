@@ -303,10 +303,13 @@ function finalize(
 			const prefix = slice.metadata?.generateName ?? getEndpointSlicePrefix(name);
 			const generated = generateName(prefix, `${namespace}/${name}/${slice.addressType}/${ordinal}`, taken);
 			taken.add(generated);
+			// The request carries generateName only; the name is what the API server would answer with.
 			const body = clone(slice);
-			body.metadata = reorderMeta({ ...body.metadata, name: generated });
+			body.metadata = reorderMeta({ ...body.metadata });
 			actions.push({ verb: 'create', object: body });
-			created.push(clone(body));
+			const stored = clone(body);
+			stored.metadata = reorderMeta({ ...stored.metadata, name: generated });
+			created.push(stored);
 		}
 	}
 
