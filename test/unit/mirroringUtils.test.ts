@@ -1,3 +1,4 @@
+import { generateName } from '../../src/core/k8s/names';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -10,7 +11,6 @@ import { recycleSlices } from '../../src/core/controllers/mirroring/reconcilerHe
 import {
 	addressToEndpoint,
 	epPortsToEpsPorts,
-	generateName,
 	getEndpointSlicePrefix,
 	newEndpointSlice,
 } from '../../src/core/controllers/mirroring/utils';

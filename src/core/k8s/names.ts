@@ -6,6 +6,7 @@
  * a seed instead, so that the same input always gives the same names: predictions can be diffed and tests are
  * reproducible. Real clusters will show other suffixes; only the shape is the same.
  */
+import type { OwnerReference, TypedObject } from './types';
 
 /** The alphabet of `utilrand.String` (apimachinery). */
 export const randAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
@@ -48,4 +49,28 @@ export function generateName(prefix: string, seed: string, taken?: ReadonlySet<s
 			return name;
 		}
 	}
+}
+
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * `getEndpointSlicePrefix` (both slice controllers): `<name>-`, or the bare name when the dashed prefix is not a
+ * valid generateName prefix (`NameIsDNSSubdomain(prefix, true)` masks the trailing dash, then applies the DNS-1123
+ * subdomain rules and the 253-character limit).
+ */
+export function generateNamePrefix(name: string): string {
+	const masked = `${name}a`;
+	return masked.length <= 253 && dns1123Subdomain.test(masked) ? `${name}-` : name;
+}
+
+/** `metav1.NewControllerRef(owner, {Version: v1, Kind: kind})`: controller and blockOwnerDeletion set. */
+export function newControllerRef(kind: string, owner: TypedObject): OwnerReference {
+	return {
+		apiVersion: 'v1',
+		kind,
+		name: owner.metadata?.name ?? '',
+		uid: owner.metadata?.uid ?? '',
+		controller: true,
+		blockOwnerDeletion: true,
+	};
 }

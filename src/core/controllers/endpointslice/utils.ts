@@ -4,6 +4,7 @@
  * labels it carries.
  */
 import { canonicalizeIP, parseIP } from '../../k8s/ip';
+import { generateNamePrefix, newControllerRef } from '../../k8s/names';
 import type {
 	AddressType,
 	Endpoint,
@@ -135,25 +136,14 @@ export function endpointPortsFromNumbers(service: Service, numbers: readonly (nu
 	return ports;
 }
 
-/** `getEndpointSlicePrefix`: `<service>-`, unless that is not a valid DNS-subdomain prefix. */
+/** `getEndpointSlicePrefix`. */
 export function getEndpointSlicePrefix(serviceName: string): string {
-	const prefix = `${serviceName}-`;
-	// NameIsDNSSubdomain(prefix, true) masks the trailing dash before validating.
-	const masked = `${serviceName}a`;
-	const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-	return masked.length <= 253 && dns1123Subdomain.test(masked) ? prefix : serviceName;
+	return generateNamePrefix(serviceName);
 }
 
 /** `metav1.NewControllerRef(service, v1/Service)`. */
 export function serviceControllerRef(service: Service): OwnerReference {
-	return {
-		apiVersion: 'v1',
-		kind: 'Service',
-		name: service.metadata?.name ?? '',
-		uid: service.metadata?.uid ?? '',
-		controller: true,
-		blockOwnerDeletion: true,
-	};
+	return newControllerRef('Service', service);
 }
 
 /** `ownedBy`: some ownerReference has the Service's uid, kind Service and apiVersion v1. */

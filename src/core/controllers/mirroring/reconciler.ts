@@ -16,6 +16,7 @@
  * Upstream's random choices (Go map order, `PopAny`) are replaced by insertion order, so that runs are reproducible;
  * see reconcilerHelpers.ts. Nothing here throws: problems come back in `error`.
  */
+import { generateName } from '../../k8s/names';
 import { repackSubsets } from '../../k8s/repackSubsets';
 import type { EndpointPort, Endpoints, EndpointSlice } from '../../k8s/types';
 import { annotationLastApplied, annotationTriggerTime, labelManagedBy, labelServiceName } from '../../k8s/types';
@@ -27,7 +28,6 @@ import { appendSlicesByAction, DesiredCalc, newSlicesByAction, recycleSlices } f
 import {
 	cloneAndRemoveKeys,
 	defaultMirroringControllerName,
-	generateName,
 	getEndpointSlicePrefix,
 	newEndpointSlice,
 	stringMapsEqual,

@@ -8,7 +8,7 @@
  * annotation maps are built with sorted keys, the order in which Go's encoder writes map keys.
  */
 import { canonicalIP, parseIP } from '../../k8s/ip';
-import { generateName as generateApiServerName } from '../../k8s/names';
+import { generateNamePrefix, newControllerRef } from '../../k8s/names';
 import type {
 	Endpoint,
 	EndpointAddress,
@@ -86,38 +86,14 @@ export function managedByController(slice: EndpointSlice, controllerName = defau
 	return slice.metadata?.labels?.[labelManagedBy] === controllerName;
 }
 
-const dns1123SubdomainPattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/**
- * `getEndpointSlicePrefix`: "<name>-", or the bare name when the dashed prefix would not validate as a
- * generateName prefix (`ValidateEndpointSliceName(prefix, true)`: the trailing dash is masked, then the DNS-1123
- * subdomain rules and the 253-character limit apply).
- */
+/** `getEndpointSlicePrefix`. */
 export function getEndpointSlicePrefix(name: string): string {
-	const prefix = `${name}-`;
-	const masked = `${name}a`;
-	return masked.length <= 253 && dns1123SubdomainPattern.test(masked) ? prefix : name;
-}
-
-/**
- * Completes a generateName prefix as the API server does (prefix cut to 58 characters, then 5 characters from the
- * alphabet "bcdfghjklmnpqrstvwxz2456789"), deterministically from `seed`, skipping names in `taken` (the API
- * server retries name generation on a conflict). Delegates to the shared `k8s/names` helper.
- */
-export function generateName(prefix: string, seed: string, taken?: ReadonlySet<string>): string {
-	return generateApiServerName(prefix, seed, taken);
+	return generateNamePrefix(name);
 }
 
 /** `metav1.NewControllerRef(endpoints, {Version: v1, Kind: Endpoints})`. */
 export function endpointsControllerRef(endpoints: Endpoints): OwnerReference {
-	return {
-		apiVersion: 'v1',
-		kind: 'Endpoints',
-		name: endpoints.metadata?.name ?? '',
-		uid: endpoints.metadata?.uid ?? '',
-		controller: true,
-		blockOwnerDeletion: true,
-	};
+	return newControllerRef('Endpoints', endpoints);
 }
 
 /**
