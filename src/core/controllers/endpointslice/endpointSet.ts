@@ -41,6 +41,16 @@ export class EndpointSet {
 		this.items.delete(endpointKey(ep));
 	}
 
+	/** `Get` then `Delete` with one identity computation: the endpoint taken out of the set, if it was there. */
+	take(ep: Endpoint): Endpoint | undefined {
+		const key = endpointKey(ep);
+		const got = this.items.get(key);
+		if (got !== undefined) {
+			this.items.delete(key);
+		}
+		return got;
+	}
+
 	get size(): number {
 		return this.items.size;
 	}

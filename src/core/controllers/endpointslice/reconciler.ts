@@ -362,13 +362,12 @@ export class Reconciler {
 			let endpointUpdated = false;
 			const existingEndpoints = existing.endpoints ?? [];
 			for (const ep of existingEndpoints) {
-				const got = desired.get(ep);
+				const got = desired.take(ep);
 				if (got) {
 					kept.push(got);
 					if (!endpointsEqualBeyondHash(got, ep)) {
 						endpointUpdated = true;
 					}
-					desired.delete(ep);
 				}
 			}
 			const { labels, changed: labelsChanged } = setEndpointSliceLabels(existing, service, this.controllerName);
