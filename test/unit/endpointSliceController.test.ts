@@ -7,6 +7,7 @@
  * informers and work queues, we reproduce the sync outcome with a store snapshot and a long-lived controller
  * instance. The packing algorithm itself is covered by the reconciler tests.
  */
+import { podsForService } from '../../src/core/k8s/selector';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type {
@@ -17,7 +18,6 @@ import type {
 import {
 	EndpointSliceController,
 	managedSlicesForService,
-	podsForService,
 } from '../../src/core/controllers/endpointslice/controller';
 import type { Endpoint, EndpointConditions, EndpointSlice, Node, Pod, Service } from '../../src/core/k8s/types';
 import {

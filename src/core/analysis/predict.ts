@@ -6,10 +6,11 @@
  * selector, the Endpoints controller beside it, and the mirroring controller for selector-less Services that come
  * with an Endpoints object. The CLI's `preview`, hovers and CodeLens all read these predictions.
  */
-import { EndpointSliceController, podsForService } from '../controllers/endpointslice/controller';
+import { EndpointSliceController } from '../controllers/endpointslice/controller';
 import { syncEndpoints } from '../controllers/endpoints/endpointsController';
 import { syncMirroring } from '../controllers/mirroring/mirroringController';
 import { findPort, isPodReady, shouldPodBeInEndpoints } from '../controllers/podUtil';
+import { podsForService } from '../k8s/selector';
 import type { EndpointSlice, Endpoints, Pod, Service } from '../k8s/types';
 import { annotationOverCapacity } from '../k8s/types';
 import type { ManifestDiagnostic, ParsedManifest } from '../manifests/parse';

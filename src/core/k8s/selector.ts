@@ -576,3 +576,16 @@ class SelectorParser {
 export function parseSelectorString(input: string): SelectorResult {
 	return new SelectorParser(lex(input)).parse();
 }
+
+/**
+ * The pods a Service's selector picks, as both endpoint controllers list them
+ * (`podLister.Pods(service.Namespace).List(selector)`): same namespace, exact match; nil selects none, `{}` all.
+ */
+export function podsForService(service: Service, pods: readonly Pod[]): Pod[] {
+	const selector = service.spec?.selector;
+	if (selector === undefined || selector === null) {
+		return [];
+	}
+	const ns = service.metadata?.namespace ?? '';
+	return pods.filter((p) => (p.metadata?.namespace ?? '') === ns && selectorMatches(selector, p.metadata?.labels ?? {}));
+}

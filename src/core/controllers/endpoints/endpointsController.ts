@@ -22,7 +22,7 @@
  * - Objects without a namespace are matched as namespace "" (as the other controllers here do); only the request
  *   path falls back to "default".
  */
-import { selectorMatches } from '../../k8s/selector';
+import { podsForService } from '../../k8s/selector';
 import { canonicalIP, formatIP, isIPv6String, parseIP } from '../../k8s/ip';
 import { repackSubsets } from '../../k8s/repackSubsets';
 import type {
@@ -422,9 +422,7 @@ function syncService(input: EndpointsSyncInput): EndpointsSyncResult {
 	}
 
 	// podLister.Pods(namespace).List(selector); `{}` selects every pod of the namespace.
-	const pods = input.pods.filter(
-		(p) => (p.metadata?.namespace ?? '') === namespace && selectorMatches(selector, p.metadata?.labels ?? {}),
-	);
+	const pods = podsForService(service, input.pods);
 
 	// ComputeEndpointLastChangeTriggerTime runs before the no-op check upstream, on all selected pods.
 	let triggerTime: string | undefined;

@@ -7,7 +7,7 @@
  * state (the trigger-time tracker and the topology cache) so that a long-lived instance — the playground's control
  * plane — behaves like a running kube-controller-manager, while a fresh instance behaves like a first sync.
  */
-import { selectorMatches } from '../../k8s/selector';
+import { podsForService } from '../../k8s/selector';
 import type { EndpointSlice, Node, Pod, Service } from '../../k8s/types';
 import { labelManagedBy, labelServiceName } from '../../k8s/types';
 import type { TriggerTimeState } from '../triggerTime';
@@ -42,16 +42,6 @@ export interface SyncResult {
 	error: string | null;
 	/** Why the controller did nothing, when it returned early. */
 	skipped?: 'serviceDeleted' | 'externalName' | 'noSelector';
-}
-
-/** Whether the Service's selector (a map, not nil) selects the pod, in the Service's namespace. */
-export function podsForService(service: Service, pods: readonly Pod[]): Pod[] {
-	const selector = service.spec?.selector;
-	if (selector === undefined || selector === null) {
-		return [];
-	}
-	const ns = service.metadata?.namespace ?? '';
-	return pods.filter((p) => (p.metadata?.namespace ?? '') === ns && selectorMatches(selector, p.metadata?.labels ?? {}));
 }
 
 /** The slices `syncService` lists: service-name and managed-by labels match, not pending deletion. */
