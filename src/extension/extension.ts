@@ -1,17 +1,123 @@
 /**
- * The extension's entry point. VS Code loads the bundle (dist/extension.js) on the first activation event that the
- * manifest's contributions imply, calls `activate` once, and `deactivate` on shutdown or uninstall.
- *
- * Activation must stay cheap (target ≤ 50 ms) and do no cluster I/O: views, commands and providers register here and
- * start their work lazily. Everything that needs disposing goes into `context.subscriptions`.
+ * Activation: wires sources → store → views. Activation does no I/O and starts nothing: the playground reads
+ * manifests and starts its control plane only when the Services view first shows (STYLE 5).
  */
+import * as vscode from 'vscode';
+import type { TreeNode, TreeSource } from '../core/views/servicesTree';
+import { registerCommands } from './commands';
+import { readConfiguration } from './config';
+import { Disposable } from './lifecycle';
+import { PlaygroundSource } from './playgroundSource';
+import { ServicesTreeProvider } from './servicesView';
+import { ObjectYamlProvider, yamlScheme } from './yamlDocuments';
 
-import type * as vscode from 'vscode';
+const namespaceFilterKey = 'endpointLens.namespaceFilter';
 
-export function activate(_context: vscode.ExtensionContext): void {
-	// Nothing to register yet: the tree view, hovers and webview arrive with the UI.
+/**
+ * What `activate` returns. It exists for the extension's own integration tests and is not a stable API.
+ */
+export interface EndpointLensApi {
+	readonly playground: PlaygroundSource;
+	readonly tree: ServicesTreeProvider;
+	readonly treeView: vscode.TreeView<TreeNode>;
+	sources(): readonly TreeSource[];
+	/** Milliseconds `activate` took. */
+	readonly activationMs: number;
+}
+
+class EndpointLens extends Disposable {
+	readonly log = this._register(vscode.window.createOutputChannel('Endpoint Lens', { log: true }));
+	readonly playground: PlaygroundSource;
+	readonly tree: ServicesTreeProvider;
+	readonly treeView: vscode.TreeView<TreeNode>;
+	private readonly yaml: ObjectYamlProvider;
+
+	constructor(private readonly context: vscode.ExtensionContext) {
+		super();
+		let config = readConfiguration();
+		this.playground = this._register(new PlaygroundSource(context.extensionUri, config, this.log));
+		this.tree = this._register(new ServicesTreeProvider(() => this.sources()));
+		this.treeView = this._register(
+			vscode.window.createTreeView('endpointLens.services', { treeDataProvider: this.tree, showCollapseAll: true }),
+		);
+		this.yaml = this._register(new ObjectYamlProvider((id) => (id === this.playground.id ? this.playground.store : undefined)));
+		this._register(vscode.workspace.registerTextDocumentContentProvider(yamlScheme, this.yaml));
+
+		this.tree.onFirstShow(() => void this.playground.start());
+		this._register(this.playground.onDidChangeState(() => this.tree.refreshAll()));
+		this._register(
+			this.playground.store.onDidChange((change) => {
+				this.tree.refreshFor(this.playground.id, change);
+				this.yaml.refresh(this.playground.id);
+			}),
+		);
+		this.updateFilterMessage();
+
+		this._register(
+			vscode.workspace.onDidChangeConfiguration((e) => {
+				if (e.affectsConfiguration('endpointLens')) {
+					config = readConfiguration();
+					this.playground.updateConfig(config);
+				}
+			}),
+		);
+		let saveTimer: ReturnType<typeof setTimeout> | undefined;
+		this._register({ dispose: () => clearTimeout(saveTimer) });
+		this._register(
+			vscode.workspace.onDidSaveTextDocument((doc) => {
+				if (!config.playground.applyOnSave || !this.playground.started || !/\.(ya?ml|json)$/i.test(doc.uri.path)) {
+					return;
+				}
+				clearTimeout(saveTimer);
+				saveTimer = setTimeout(() => void this.playground.reapply(), 300);
+			}),
+		);
+
+		for (const d of registerCommands({
+			playground: this.playground,
+			sources: () => this.sources(),
+			getNamespaceFilter: () => this.namespaceFilter(),
+			setNamespaceFilter: async (namespaces) => {
+				await this.context.workspaceState.update(namespaceFilterKey, namespaces.length > 0 ? [...namespaces] : undefined);
+				this.updateFilterMessage();
+				this.tree.refreshAll();
+			},
+			refresh: () => this.tree.refreshAll(),
+		})) {
+			this._register(d);
+		}
+	}
+
+	namespaceFilter(): readonly string[] {
+		return this.context.workspaceState.get<string[]>(namespaceFilterKey) ?? [];
+	}
+
+	sources(): readonly TreeSource[] {
+		return [this.playground.treeSource(this.namespaceFilter())];
+	}
+
+	private updateFilterMessage(): void {
+		const filter = this.namespaceFilter();
+		this.treeView.message = filter.length > 0 ? `Namespaces: ${filter.join(', ')}` : undefined;
+		void vscode.commands.executeCommand('setContext', 'endpointLens.filtered', filter.length > 0);
+	}
+}
+
+export function activate(context: vscode.ExtensionContext): EndpointLensApi {
+	const t0 = performance.now();
+	const lens = new EndpointLens(context);
+	context.subscriptions.push(lens);
+	const activationMs = performance.now() - t0;
+	lens.log.info(`activated in ${activationMs.toFixed(1)} ms`);
+	return {
+		playground: lens.playground,
+		tree: lens.tree,
+		treeView: lens.treeView,
+		sources: () => lens.sources(),
+		activationMs,
+	};
 }
 
 export function deactivate(): void {
-	// Everything registered is owned by `context.subscriptions`, which VS Code disposes.
+	// Everything is disposed through context.subscriptions.
 }

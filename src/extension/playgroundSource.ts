@@ -1,0 +1,234 @@
+/**
+ * The playground as a tree source: reads the workspace's manifests (or the bundled examples), applies them to an
+ * in-memory control plane (`src/cluster/playground`), and feeds the control plane's watch events into a store that
+ * the views read. Nothing starts until the view first asks for its contents.
+ */
+import * as vscode from 'vscode';
+import { PlaygroundCluster } from '../cluster/playground/playground';
+import { ClusterStore } from '../core/store/store';
+import type { TreeSource } from '../core/views/servicesTree';
+import { md } from '../core/views/servicesTree';
+import type { EndpointLensConfig } from './config';
+import { Disposable, toDisposable } from './lifecycle';
+
+/** A manifest file as read for the playground. */
+interface LoadedFile {
+	path: string;
+	text: string;
+}
+
+interface LoadResult {
+	files: LoadedFile[];
+	from: 'workspace' | 'examples';
+	skipped: { path: string; reason: string }[];
+}
+
+const looksLikeManifest = /^\s*kind:\s*\S/m;
+
+export class PlaygroundSource extends Disposable {
+	readonly id = 'playground';
+	readonly store = new ClusterStore();
+	private cluster: PlaygroundCluster | undefined;
+	private phase: TreeSource['state'] = { phase: 'idle' };
+	private notices: TreeSource['notices'] = [];
+	private from: LoadResult['from'] | undefined;
+	private fileCount = 0;
+	private starting: Promise<void> | undefined;
+	/** Set by "Explore the Bundled Examples": read the examples whatever the setting says, until reloaded. */
+	private examplesOverride = false;
+	private readonly _onDidChangeState = this._register(new vscode.EventEmitter<void>());
+	/** Fires when the source's state, notices or file set change (not for store changes: see `store.onDidChange`). */
+	readonly onDidChangeState = this._onDidChangeState.event;
+
+	constructor(
+		private readonly extensionUri: vscode.Uri,
+		private config: EndpointLensConfig,
+		private readonly log: vscode.LogOutputChannel,
+	) {
+		super();
+		this._register(toDisposable(() => this.cluster?.dispose()));
+	}
+
+	/** The running control plane; undefined until the view first shows. */
+	get controlPlane(): PlaygroundCluster | undefined {
+		return this.cluster;
+	}
+
+	get started(): boolean {
+		return this.phase.phase !== 'idle';
+	}
+
+	/** The tree's view of this source. */
+	treeSource(namespaceFilter: readonly string[]): TreeSource {
+		const files = this.from === 'examples' ? 'bundled examples' : `${this.fileCount} workspace file${this.fileCount === 1 ? '' : 's'}`;
+		return {
+			id: this.id,
+			kind: 'playground',
+			label: 'Playground',
+			...(this.from ? { detail: files } : {}),
+			tooltip: [
+				'**Playground**: an in-memory control plane, no cluster needed.',
+				'',
+				`It applies ${this.from === 'examples' ? "Endpoint Lens's bundled examples" : "this workspace's manifests"}, starts their pods with a simulated kubelet, and runs the EndpointSlice, Endpoints and mirroring controllers as Kubernetes does.`,
+				...this.notices.map((n) => `- ${md(n.text)}`),
+			].join('  \n'),
+			state: this.phase,
+			notices: this.notices,
+			store: this.store,
+			namespaceFilter,
+		};
+	}
+
+	/** Starts the control plane on first call; later calls return the same promise. */
+	start(): Promise<void> {
+		this.starting ??= this.load(true);
+		return this.starting;
+	}
+
+	/** Re-reads the manifests and applies them (creating, updating and pruning), as `kubectl apply --prune` would. */
+	async reapply(): Promise<void> {
+		if (!this.starting) {
+			return this.start();
+		}
+		await this.starting;
+		this.starting = this.load(false);
+		return this.starting;
+	}
+
+	/** Switches this session to the bundled examples (the welcome view's button). */
+	showExamples(): Promise<void> {
+		this.examplesOverride = true;
+		this.cluster?.dispose();
+		this.cluster = undefined;
+		this.store.clear();
+		this.starting = this.load(true);
+		return this.starting;
+	}
+
+	updateConfig(config: EndpointLensConfig): void {
+		const restart =
+			config.maxEndpointsPerSlice !== this.config.maxEndpointsPerSlice ||
+			config.playground.podStartupMs !== this.config.playground.podStartupMs ||
+			config.playground.terminationGraceMs !== this.config.playground.terminationGraceMs ||
+			config.playground.source !== this.config.playground.source ||
+			config.playground.include !== this.config.playground.include ||
+			config.playground.exclude !== this.config.playground.exclude;
+		this.config = config;
+		if (restart && this.starting) {
+			this.cluster?.dispose();
+			this.cluster = undefined;
+			this.store.clear();
+			this.starting = this.load(true);
+		}
+	}
+
+	private newCluster(): PlaygroundCluster {
+		const startup = this.config.playground.podStartupMs;
+		const cluster = new PlaygroundCluster({
+			maxEndpointsPerSlice: this.config.maxEndpointsPerSlice,
+			kubelet: {
+				scheduleMs: Math.round(startup * 0.2),
+				startMs: Math.round(startup * 0.4),
+				readyMs: Math.round(startup * 0.4),
+				terminationGraceMs: this.config.playground.terminationGraceMs,
+			},
+		});
+		cluster.onEvent((e) => this.store.apply(e));
+		return cluster;
+	}
+
+	private async load(fresh: boolean): Promise<void> {
+		this.setPhase({ phase: 'loading', message: 'Reading manifests…' });
+		try {
+			const loaded = await this.readManifests();
+			if (fresh || !this.cluster) {
+				this.cluster?.dispose();
+				this.store.clear();
+				this.cluster = this.newCluster();
+			}
+			const t0 = Date.now();
+			const result = this.cluster.apply(loaded.files);
+			this.from = loaded.from;
+			this.fileCount = loaded.files.length;
+			const errors = result.diagnostics.filter((d) => d.severity === 'error');
+			const notices: { severity: 'error' | 'warning' | 'info'; text: string; detail?: string }[] = [];
+			if (errors.length > 0) {
+				notices.push({
+					severity: 'error',
+					text: `${errors.length} manifest problem${errors.length === 1 ? '' : 's'}: those objects were not applied`,
+					detail: errors
+						.slice(0, 20)
+						.map((d) => `${vscode.workspace.asRelativePath(d.file)}:${d.line}: ${d.message}`)
+						.join('\n'),
+				});
+			}
+			if (loaded.skipped.length > 0) {
+				notices.push({
+					severity: 'warning',
+					text: `${loaded.skipped.length} file${loaded.skipped.length === 1 ? '' : 's'} skipped`,
+					detail: loaded.skipped.map((s) => `${s.path}: ${s.reason}`).join('\n'),
+				});
+			}
+			this.notices = notices;
+			this.log.info(
+				`playground: applied ${loaded.files.length} file(s) from ${loaded.from} in ${Date.now() - t0} ms: ` +
+					`${result.created} created, ${result.updated} updated, ${result.deleted} deleted, ${errors.length} error(s)`,
+			);
+			for (const d of result.diagnostics) {
+				this.log.debug(`${d.file}:${d.line}:${d.column} ${d.severity} ${d.message}`);
+			}
+			this.setPhase({ phase: 'ready' });
+		} catch (err) {
+			const message = err instanceof Error ? err.message : String(err);
+			this.log.error(`playground: ${message}`);
+			this.setPhase({ phase: 'error', message: `Playground failed: ${message}` });
+		}
+	}
+
+	private setPhase(phase: TreeSource['state']): void {
+		this.phase = phase;
+		this._onDidChangeState.fire();
+	}
+
+	private async readManifests(): Promise<LoadResult> {
+		const cfg = this.config.playground;
+		const skipped: LoadResult['skipped'] = [];
+		if (cfg.source !== 'examples' && !this.examplesOverride && (vscode.workspace.workspaceFolders?.length ?? 0) > 0) {
+			const uris = await vscode.workspace.findFiles(cfg.include, cfg.exclude, 2000);
+			uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+			const files: LoadedFile[] = [];
+			for (const uri of uris) {
+				const rel = vscode.workspace.asRelativePath(uri);
+				try {
+					const stat = await vscode.workspace.fs.stat(uri);
+					if (stat.size > cfg.maxFileBytes) {
+						skipped.push({ path: rel, reason: `larger than ${Math.round(cfg.maxFileBytes / 1024)} KB (endpointLens.playground.maxFileSizeKB)` });
+						continue;
+					}
+					const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+					if (looksLikeManifest.test(text)) {
+						files.push({ path: uri.fsPath, text });
+					}
+				} catch (err) {
+					skipped.push({ path: rel, reason: err instanceof Error ? err.message : String(err) });
+				}
+			}
+			if (files.length > 0 || cfg.source === 'workspace') {
+				return { files, from: 'workspace', skipped };
+			}
+		}
+		return { files: await this.readExamples(), from: 'examples', skipped };
+	}
+
+	private async readExamples(): Promise<LoadedFile[]> {
+		const dir = vscode.Uri.joinPath(this.extensionUri, 'examples');
+		const entries = await vscode.workspace.fs.readDirectory(dir);
+		const names = entries.filter(([n, t]) => t === vscode.FileType.File && /\.ya?ml$/.test(n)).map(([n]) => n).sort();
+		const files: LoadedFile[] = [];
+		for (const name of names) {
+			const uri = vscode.Uri.joinPath(dir, name);
+			files.push({ path: `examples/${name}`, text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) });
+		}
+		return files;
+	}
+}
