@@ -156,7 +156,7 @@ const handlers: Record<string, Handler> = {
 		let workloads = cp.workloads();
 		if (node?.type === 'service') {
 			const key = `${node.namespace}/${node.name}`;
-			workloads = workloads.filter((w) => w.selectedBy.includes(key));
+			workloads = workloads.filter((w) => w.namespace === node.namespace && w.selectedBy.includes(node.name));
 			if (workloads.length === 0) {
 				throw new Error(`No workload in the playground has pods that Service ${key} selects.`);
 			}

@@ -41,7 +41,7 @@ export function readConfiguration(): EndpointLensConfig {
 			include: c.get<string>('playground.include') || '**/*.{yaml,yml}',
 			exclude: c.get<string>('playground.exclude') || '**/{node_modules,.git}/**',
 			maxFileBytes: num(c.get('playground.maxFileSizeKB'), 2048, 1, 1_000_000) * 1024,
-			podStartupMs: num(c.get('playground.podStartupMs'), 1500, 0, 600_000),
+			podStartupMs: num(c.get('playground.podStartupMs'), 2000, 0, 600_000),
 			terminationGraceMs: num(c.get('playground.terminationGraceMs'), 5000, 0, 3_600_000),
 			applyOnSave: c.get<boolean>('playground.applyOnSave') ?? true,
 		},

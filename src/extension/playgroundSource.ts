@@ -128,8 +128,8 @@ export class PlaygroundSource extends Disposable {
 			maxEndpointsPerSlice: this.config.maxEndpointsPerSlice,
 			kubelet: {
 				scheduleMs: Math.round(startup * 0.2),
-				startMs: Math.round(startup * 0.4),
-				readyMs: Math.round(startup * 0.4),
+				startMs: Math.round(startup * 0.3),
+				readyMs: Math.round(startup * 0.5),
 				terminationGraceMs: this.config.playground.terminationGraceMs,
 			},
 		});

@@ -31,17 +31,16 @@ function storeOf(c: Cluster): ClusterStore {
 	const endpoints: Endpoints[] = [...(c.endpoints ?? [])];
 	if (!c.raw) {
 		const controller = new EndpointSliceController();
-		let n = 0;
 		for (const svc of c.services) {
 			const r = controller.syncService(svc, { pods, nodes, endpointSlices: slices });
-			slices = r.slices.map((s) => ({ ...s, metadata: { ...s.metadata, uid: s.metadata?.uid ?? `slice-uid-${n}`, name: s.metadata?.name || `${svc.metadata?.name}-s${n++}` } }));
+			slices = r.slices.map((s) => ({ ...s, metadata: { ...s.metadata, uid: s.metadata?.uid ?? `uid-${s.metadata?.name}` } }));
 			const e = syncEndpoints({ service: svc, pods, existingEndpoints: null, triggerTime: '' });
 			if (e.endpoints) {
 				endpoints.push({ ...e.endpoints, metadata: { ...e.endpoints.metadata, uid: `ep-uid-${svc.metadata?.name}` } });
 			}
 		}
 	}
-	const store = new ClusterStore({ schedule: () => {} });
+	const store = new ClusterStore({ schedule: () => undefined });
 	const lists: ListEvent[] = [
 		{ type: 'LIST', kind: 'Service', objects: c.services },
 		{ type: 'LIST', kind: 'Pod', objects: pods },
@@ -199,7 +198,7 @@ describe('services tree: what a Service shows', () => {
 		const sources = [sourceOf(storeOf({ services: [svc], endpoints: [ep], raw: true }))];
 		const s = presentNode(sources, find(sources, (n) => n.type === 'service'));
 		assert.match(s.contextValue, /\+overCapacity/);
-		assert.match(s.tooltip ?? '', /over capacity \(truncated\)/);
+		assert.match(s.tooltip ?? '', /over capacity \\\(truncated\\\)/);
 		const e = presentNode(sources, find(sources, (n) => n.type === 'endpoints'));
 		assert.equal(e.description, 'v1 · 1 ready · over capacity');
 		assert.equal(e.icon.id, 'warning');

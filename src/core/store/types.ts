@@ -49,6 +49,11 @@ export type StoreEvent = WatchEvent | ListEvent;
 /** A Service's identity in the store and the views: `namespace/name`. */
 export type ServiceKey = string;
 
+/**
+ * The key of a Service (or of the slices and Endpoints that belong to it): `namespace/name`. The store keeps
+ * namespaced objects without a namespace in `default` and reads a key `/name` (an undefined namespace) as
+ * `default/name`.
+ */
 export function serviceKey(namespace: string | undefined, name: string | undefined): ServiceKey {
 	return `${namespace ?? ''}/${name ?? ''}`;
 }
