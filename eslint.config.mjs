@@ -32,7 +32,7 @@ const nodeScriptGlobals = Object.fromEntries(
 );
 
 export default defineConfig(
-	globalIgnores(['dist/', 'node_modules/', '.cache/', 'test-output/', '**/*.vsix']),
+	globalIgnores(['dist/', 'dist-test/', 'node_modules/', '.cache/', 'test-output/', '**/*.vsix']),
 
 	js.configs.recommended,
 	tseslint.configs.recommended,

@@ -65,10 +65,11 @@ class EndpointLens extends Disposable {
 		this._register({ dispose: () => clearTimeout(saveTimer) });
 		this._register(
 			vscode.workspace.onDidSaveTextDocument((doc) => {
-				if (!config.playground.applyOnSave || !this.playground.started || !/\.(ya?ml|json)$/i.test(doc.uri.path)) {
+				if (!config.playground.applyOnSave || !this.playground.started || !this.playground.reads(doc)) {
 					return;
 				}
 				clearTimeout(saveTimer);
+				this.log.info(`playground: ${vscode.workspace.asRelativePath(doc.uri)} saved, re-applying`);
 				saveTimer = setTimeout(() => void this.playground.reapply(), 300);
 			}),
 		);

@@ -85,6 +85,17 @@ export class PlaygroundSource extends Disposable {
 		return this.starting;
 	}
 
+	/** Whether a saved document is one the playground reads (so saving it re-applies). */
+	reads(doc: vscode.TextDocument): boolean {
+		return (
+			this.from === 'workspace' &&
+			vscode.workspace.getWorkspaceFolder(doc.uri) !== undefined &&
+			vscode.languages.match({ scheme: 'file', pattern: this.config.playground.include }, doc) > 0 &&
+			!(vscode.languages.match({ scheme: 'file', pattern: this.config.playground.exclude }, doc) > 0) &&
+			looksLikeManifest.test(doc.getText())
+		);
+	}
+
 	/** Re-reads the manifests and applies them (creating, updating and pruning), as `kubectl apply --prune` would. */
 	async reapply(): Promise<void> {
 		if (!this.starting) {
@@ -115,6 +126,7 @@ export class PlaygroundSource extends Disposable {
 			config.playground.exclude !== this.config.playground.exclude;
 		this.config = config;
 		if (restart && this.starting) {
+			this.log.info('playground: settings changed, restarting');
 			this.cluster?.dispose();
 			this.cluster = undefined;
 			this.store.clear();
@@ -138,7 +150,11 @@ export class PlaygroundSource extends Disposable {
 	}
 
 	private async load(fresh: boolean): Promise<void> {
-		this.setPhase({ phase: 'loading', message: 'Reading manifests…' });
+		this.log.info(`playground: ${fresh ? 'starting' : 're-applying'}`);
+		if (fresh) {
+			// A re-apply keeps showing the current state until the new one is in.
+			this.setPhase({ phase: 'loading', message: 'Reading manifests…' });
+		}
 		try {
 			const loaded = await this.readManifests();
 			if (fresh || !this.cluster) {

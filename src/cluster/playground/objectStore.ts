@@ -12,6 +12,16 @@ import type { ListEvent, ResourceKind, ResourceTypes, WatchEvent } from '../../c
 import { resourceKinds } from '../../core/store/types';
 
 /** `namespace/name` for namespaced kinds, `name` for cluster-scoped ones. */
+/** The apiVersion each kind is served at. */
+const apiVersions: Readonly<Record<ResourceKind, string>> = {
+	Namespace: 'v1',
+	Service: 'v1',
+	Endpoints: 'v1',
+	EndpointSlice: 'discovery.k8s.io/v1',
+	Pod: 'v1',
+	Node: 'v1',
+};
+
 export function objectKey(kind: ResourceKind, namespace: string | undefined, name: string): string {
 	return isNamespacedKind(kind) ? `${namespace ?? ''}/${name}` : name;
 }
@@ -137,9 +147,12 @@ export class ObjectStore {
 		kind: K,
 		type: WatchEvent['type'],
 		before: ResourceTypes[K] | undefined,
-		stored: ResourceTypes[K],
+		written: ResourceTypes[K],
 	): ResourceTypes[K] {
 		this.rv++;
+		// As the API server serves it: apiVersion and kind first (controllers' create bodies may lack them).
+		const { apiVersion: _a, kind: _k, ...rest } = written;
+		const stored = { apiVersion: apiVersions[kind], kind, ...rest } as ResourceTypes[K];
 		stored.metadata = { ...stored.metadata, resourceVersion: String(this.rv) };
 		const map = this.maps.get(kind)!;
 		const key = keyOf(kind, stored);

@@ -1,0 +1,28 @@
+/**
+ * Activation, inside a real extension host: the packaged extension is there and `activate` runs without throwing.
+ */
+
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const extensionId = 'endpoint-lens.endpoint-lens';
+
+function endpointLens(): vscode.Extension<unknown> {
+	const extension = vscode.extensions.getExtension(extensionId);
+	assert.ok(extension, `${extensionId} is not among the extensions of this extension host`);
+	return extension;
+}
+
+suite('activation', () => {
+	test('the extension is present', () => {
+		const extension = endpointLens();
+		assert.equal(extension.packageJSON.name, 'endpoint-lens');
+		assert.equal(extension.packageJSON.main, './dist/extension.js');
+	});
+
+	test('activates', async () => {
+		const extension = endpointLens();
+		await extension.activate();
+		assert.equal(extension.isActive, true);
+	});
+});

@@ -1,0 +1,176 @@
+/**
+ * The Services tree inside a real extension host, on the playground fed by the workspace (a copy of `examples/`):
+ * contributions, tree contents through the real TreeDataProvider, commands on tree nodes, and read-only YAML.
+ */
+
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TreeNode } from '../../src/core/views/servicesTree';
+import type { EndpointLensApi } from '../../src/extension/extension';
+
+const extensionId = 'endpoint-lens.endpoint-lens';
+
+let api: EndpointLensApi;
+
+async function activate(): Promise<EndpointLensApi> {
+	const ext = vscode.extensions.getExtension<EndpointLensApi>(extensionId);
+	assert.ok(ext, `${extensionId} is not installed`);
+	return ext.activate();
+}
+
+/** Runs the simulated kubelet to the end and delivers the store's pending change. */
+function settle(): void {
+	api.playground.controlPlane?.settle();
+	api.playground.store.flush();
+}
+
+function children(node?: TreeNode): TreeNode[] {
+	return api.tree.getChildren(node);
+}
+
+function label(node: TreeNode): string {
+	const l = api.tree.getTreeItem(node).label;
+	return typeof l === 'string' ? l : (l?.label ?? '');
+}
+
+function description(node: TreeNode): string {
+	const d = api.tree.getTreeItem(node).description;
+	return typeof d === 'string' ? d : '';
+}
+
+function service(name: string): TreeNode {
+	const source = children()[0]!;
+	const ns = children(source).find((n) => n.type === 'namespace' && n.namespace === 'default');
+	assert.ok(ns, 'namespace default is shown');
+	const svc = children(ns).find((n) => n.type === 'service' && n.name === name);
+	assert.ok(svc, `Service ${name} is shown`);
+	return svc;
+}
+
+suite('Services tree on the playground', () => {
+	suiteSetup(async function () {
+		this.timeout(60_000);
+		api = await activate();
+		await vscode.commands.executeCommand('endpointLens.services.focus');
+		await api.playground.start();
+		settle();
+	});
+
+	test('contributes the view container, the view and every command it handles', async () => {
+		const pkg = vscode.extensions.getExtension(extensionId)!.packageJSON as {
+			contributes: { viewsContainers: { activitybar: { id: string }[] }; views: Record<string, { id: string }[]>; commands: { command: string }[] };
+		};
+		assert.deepEqual(pkg.contributes.viewsContainers.activitybar.map((c) => c.id), ['endpointLens']);
+		assert.deepEqual(pkg.contributes.views.endpointLens!.map((v) => v.id), ['endpointLens.services']);
+		const registered = new Set(await vscode.commands.getCommands(true));
+		for (const c of pkg.contributes.commands) {
+			assert.ok(registered.has(c.command), `${c.command} is registered`);
+		}
+	});
+
+	test('shows the Playground, reading the workspace manifests', () => {
+		const roots = children();
+		assert.equal(roots.length, 1);
+		assert.equal(label(roots[0]!), 'Playground');
+		assert.match(description(roots[0]!), /^9 workspace files · 9 Services$/);
+		const namespaces = children(roots[0]!).filter((n) => n.type === 'namespace');
+		assert.deepEqual(namespaces.map(label), ['default']);
+	});
+
+	test('lists the examples’ Services with their counts', () => {
+		const source = children()[0]!;
+		const ns = children(source).find((n) => n.type === 'namespace')!;
+		const shown = Object.fromEntries(children(ns).map((n) => [label(n), description(n)]));
+		assert.deepEqual(shown, {
+			api: '4/4 ready · 2 slices',
+			db: 'headless · 3/3 ready · 1 slice',
+			echo: '2/2 ready · 2 slices',
+			fleet: '250/250 ready · 3 slices',
+			'legacy-db': 'no selector · 2/3 ready · 1 slice',
+			payments: 'ExternalName → payments.example.com',
+			peers: 'headless · 3/3 ready · 1 slice',
+			'shop-metrics': '2/2 ready · 1 slice',
+			web: '3/3 ready · 1 slice',
+		});
+	});
+
+	test('expands a Service into its Endpoints and slices, and a slice into endpoints', () => {
+		const kids = children(service('web'));
+		assert.deepEqual(kids.map((k) => k.type), ['endpoints', 'slice']);
+		assert.match(description(kids[1]!), /^IPv4 · http 8080\/TCP · 3\/3 ready$/);
+		const eps = children(kids[1]!);
+		assert.equal(eps.length, 3);
+		for (const e of eps) {
+			const item = api.tree.getTreeItem(e);
+			assert.match(String(item.label), /^10\.244\.\d+\.\d+$/);
+			assert.match(String(item.description), /^ready · node-\d · zone-[abc] · web-/);
+			assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass-filled');
+			assert.equal(item.contextValue, 'endpointLens:endpoint+ready+pod+playground');
+		}
+		const fleet = children(service('fleet')).filter((k) => k.type === 'slice');
+		assert.deepEqual(fleet.map((s) => children(s).length).sort((a, b) => b - a), [100, 100, 50]);
+	});
+
+	test('a pod marked not ready shows as not ready, and ready again', async () => {
+		const slice = children(service('web')).find((k) => k.type === 'slice')!;
+		const first = children(slice)[0]!;
+		await vscode.commands.executeCommand('endpointLens.playground.markPodNotReady', first);
+		settle();
+		const after = children(slice).find((e) => e.id === first.id)!;
+		assert.match(description(after), /^not ready · /);
+		assert.equal(description(service('web')), '2/3 ready · 1 slice');
+		await vscode.commands.executeCommand('endpointLens.playground.markPodReady', after);
+		settle();
+		assert.equal(description(service('web')), '3/3 ready · 1 slice');
+	});
+
+	test('a terminating pod is a terminating, serving endpoint until its grace period ends', async () => {
+		const slice = children(service('shop-metrics')).find((k) => k.type === 'slice')!;
+		const victim = children(slice)[0]!;
+		await vscode.commands.executeCommand('endpointLens.playground.terminatePod', victim);
+		api.playground.store.flush();
+		const during = children(slice).find((e) => e.id === victim.id);
+		assert.ok(during, 'the endpoint stays while the pod terminates');
+		assert.match(description(during), /^terminating, serving · /);
+		assert.equal(description(service('shop-metrics')), '1/2 ready · 1 slice');
+		settle();
+		assert.equal(description(service('shop-metrics')), '2/2 ready · 1 slice', 'a replacement pod is ready');
+		assert.ok(!children(slice).some((e) => e.id === victim.id), 'the terminated pod is gone');
+	});
+
+	test('removing every pod leaves an empty slice and a flagged Service', async () => {
+		await vscode.commands.executeCommand('endpointLens.playground.removeAllPods', service('echo'));
+		settle();
+		const svc = service('echo');
+		assert.equal(api.tree.getTreeItem(svc).contextValue, 'endpointLens:service+playground+selectsNothing');
+		const kids = children(svc);
+		assert.equal(kids[0]!.type, 'message');
+		assert.equal(label(kids[0]!), 'Selector app=echo matches no pod in namespace default.');
+		const slices = kids.filter((k) => k.type === 'slice');
+		assert.equal(slices.length, 2, 'the IPv4 and IPv6 slices stay, empty');
+		for (const s of slices) {
+			assert.equal(label(children(s)[0]!), 'No endpoints in this slice');
+		}
+	});
+
+	test('opens a slice as read-only YAML that follows the store', async () => {
+		const slice = children(service('web')).find((k) => k.type === 'slice')!;
+		await vscode.commands.executeCommand('endpointLens.openYaml', slice);
+		const editor = vscode.window.activeTextEditor;
+		assert.ok(editor, 'an editor opened');
+		assert.equal(editor.document.uri.scheme, 'endpoint-lens');
+		assert.equal(editor.document.languageId, 'yaml');
+		const text = editor.document.getText();
+		assert.match(text, /^# EndpointSlice default\/web-\w+, as the Endpoint Lens playground holds it now \(read-only\)\.$/m);
+		assert.match(text, /^addressType: IPv4$/m);
+		assert.match(text, /^kind: EndpointSlice$/m);
+		await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+	});
+
+	test('copies an endpoint address to the clipboard', async () => {
+		const slice = children(service('db')).find((k) => k.type === 'slice')!;
+		const ep = children(slice)[0]!;
+		await vscode.commands.executeCommand('endpointLens.copyAddress', ep);
+		assert.equal(await vscode.env.clipboard.readText(), label(ep));
+	});
+});
