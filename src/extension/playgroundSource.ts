@@ -4,11 +4,12 @@
  * the views read. Nothing starts until the view first asks for its contents.
  */
 import * as vscode from 'vscode';
-import { PlaygroundCluster } from '../cluster/playground/playground';
+import type { PlaygroundCluster } from '../cluster/playground/playground';
 import { ClusterStore } from '../core/store/store';
 import type { TreeSource } from '../core/views/servicesTree';
 import { md } from '../core/views/servicesTree';
 import type { EndpointLensConfig } from './config';
+import { playgroundRuntime } from './lazy';
 import { Disposable, toDisposable } from './lifecycle';
 
 /** A manifest file as read for the playground. */
@@ -136,7 +137,7 @@ export class PlaygroundSource extends Disposable {
 
 	private newCluster(): PlaygroundCluster {
 		const startup = this.config.playground.podStartupMs;
-		const cluster = new PlaygroundCluster({
+		const cluster = new (playgroundRuntime().PlaygroundCluster)({
 			maxEndpointsPerSlice: this.config.maxEndpointsPerSlice,
 			kubelet: {
 				scheduleMs: Math.round(startup * 0.2),
