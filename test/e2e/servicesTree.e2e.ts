@@ -1,0 +1,116 @@
+/**
+ * The Services tree as a person meets it: click the Endpoint Lens icon in the activity bar, watch the playground's
+ * pods become ready, expand a Service and its slice, read the endpoints, and act on a pod from its context menu.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { TreeRow, Workbench } from './support/workbench';
+import { openWorkbench } from './support/workbench';
+
+const view = 'Services';
+
+/** Waits until the rendered rows satisfy `pred`, and returns them. */
+async function rowsWhen(workbench: Workbench, pred: (rows: TreeRow[]) => boolean, what: string, timeoutMs = 20_000): Promise<TreeRow[]> {
+	const deadline = Date.now() + timeoutMs;
+	let rows: TreeRow[] = [];
+	while (Date.now() < deadline) {
+		rows = await workbench.treeRows(view);
+		if (pred(rows)) {
+			return rows;
+		}
+		await workbench.page.waitForTimeout(200);
+	}
+	throw new Error(`timed out waiting for ${what}; rows: ${JSON.stringify(rows)}`);
+}
+
+/** Makes room for descriptions: hides the (empty) secondary side bar and drags the side bar's edge to the right. */
+async function widenSideBar(workbench: Workbench): Promise<void> {
+	const page = workbench.page;
+	if (await page.locator('.part.auxiliarybar').isVisible()) {
+		await page.keyboard.press('Control+Alt+B');
+		await page.locator('.part.auxiliarybar').waitFor({ state: 'hidden' });
+	}
+	const box = await workbench.sideBar.boundingBox();
+	assert.ok(box, 'the side bar is on screen');
+	const x = box.x + box.width;
+	const y = box.y + box.height / 2;
+	await page.mouse.move(x, y);
+	await page.mouse.down();
+	await page.mouse.move(x + 300, y, { steps: 10 });
+	await page.mouse.up();
+	const after = await workbench.sideBar.boundingBox();
+	assert.ok(after && after.width > box.width + 200, `the side bar is wider (${box.width} → ${after?.width})`);
+}
+
+function row(rows: TreeRow[], label: string | RegExp): TreeRow | undefined {
+	return rows.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
+}
+
+describe('Services tree', () => {
+	let workbench: Workbench;
+
+	before(async () => {
+		workbench = await openWorkbench();
+	});
+
+	after(async () => {
+		await workbench?.close();
+	});
+
+	it('shows the playground Services once their pods are ready', async () => {
+		await workbench.step('open-view', async () => {
+			await workbench.openViewContainer('Endpoint Lens');
+			await widenSideBar(workbench);
+			const rows = await rowsWhen(
+				workbench,
+				(r) => row(r, 'web')?.description === '3/3 ready · 1 slice' && row(r, 'fleet')?.description === '250/250 ready · 3 slices',
+				'the examples to become ready',
+			);
+			assert.equal(row(rows, 'Playground')?.level, 1);
+			assert.match(row(rows, 'Playground')?.description ?? '', /^9 workspace files · 9 Services$/);
+			assert.equal(row(rows, 'default')?.level, 2);
+			assert.deepEqual(
+				rows.filter((r) => r.level === 3).map((r) => r.label),
+				['api', 'db', 'echo', 'fleet', 'legacy-db', 'payments', 'peers', 'shop-metrics', 'web'],
+			);
+			assert.equal(row(rows, 'payments')?.description, 'ExternalName → payments.example.com');
+			assert.equal(row(rows, 'db')?.description, 'headless · 3/3 ready · 1 slice');
+		});
+	});
+
+	it('expands a Service into its Endpoints and slice, and the slice into ready endpoints', async () => {
+		await workbench.step('expand-web', async () => {
+			await workbench.expandTreeItem('web', view);
+			await workbench.expandTreeItem(/^web-\w{5}$/, view);
+			const rows = await rowsWhen(workbench, (r) => r.filter((x) => x.level === 5).length === 3, 'three endpoints under the web slice');
+			const endpoints = row(rows, 'Endpoints');
+			assert.equal(endpoints?.level, 4);
+			assert.equal(endpoints?.description, 'v1 · 3 ready');
+			const slice = row(rows, /^web-\w{5}$/);
+			assert.equal(slice?.description, 'IPv4 · http 8080/TCP · 3/3 ready');
+			for (const ep of rows.filter((r) => r.level === 5)) {
+				assert.match(ep.label, /^10\.244\.\d+\.\d+$/);
+				assert.match(ep.description, /^ready · node-\d · zone-[abc] · web-[\w-]+$/);
+			}
+			await workbench.screenshot('services-tree');
+		});
+	});
+
+	it('marks a pod not ready from the endpoint’s context menu', async () => {
+		await workbench.step('mark-not-ready', async () => {
+			const before = (await workbench.treeRows(view)).filter((r) => r.level === 5);
+			const target = before[0]!;
+			await workbench.treeItem(target.label, view).click({ button: 'right' });
+			const menu = workbench.page.locator('.context-view .monaco-menu');
+			await menu.locator('.action-label', { hasText: /^Mark Pod Not Ready$/ }).click();
+			const rows = await rowsWhen(
+				workbench,
+				(r) => row(r, target.label)?.description.startsWith('not ready · ') === true && row(r, 'web')?.description === '2/3 ready · 1 slice',
+				'the endpoint to show not ready',
+			);
+			assert.equal(row(rows, /^web-\w{5}$/)?.description, 'IPv4 · http 8080/TCP · 2/3 ready');
+			assert.equal(row(rows, 'Endpoints')?.description, 'v1 · 2 ready, 1 not ready');
+			await workbench.screenshot('pod-not-ready');
+		});
+	});
+});
