@@ -21,6 +21,8 @@ export interface EndpointLensApi {
 	readonly tree: ServicesTreeProvider;
 	readonly treeView: vscode.TreeView<TreeNode>;
 	sources(): readonly TreeSource[];
+	/** Shows only these namespaces (none: all), as the Filter Namespaces command does. */
+	setNamespaceFilter(namespaces: readonly string[]): Promise<void>;
 	/** Milliseconds `activate` took. */
 	readonly activationMs: number;
 }
@@ -78,15 +80,17 @@ class EndpointLens extends Disposable {
 			playground: this.playground,
 			sources: () => this.sources(),
 			getNamespaceFilter: () => this.namespaceFilter(),
-			setNamespaceFilter: async (namespaces) => {
-				await this.context.workspaceState.update(namespaceFilterKey, namespaces.length > 0 ? [...namespaces] : undefined);
-				this.updateFilterMessage();
-				this.tree.refreshAll();
-			},
+			setNamespaceFilter: (namespaces) => this.setNamespaceFilter(namespaces),
 			refresh: () => this.tree.refreshAll(),
 		})) {
 			this._register(d);
 		}
+	}
+
+	async setNamespaceFilter(namespaces: readonly string[]): Promise<void> {
+		await this.context.workspaceState.update(namespaceFilterKey, namespaces.length > 0 ? [...namespaces] : undefined);
+		this.updateFilterMessage();
+		this.tree.refreshAll();
 	}
 
 	namespaceFilter(): readonly string[] {
@@ -115,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): EndpointLensApi {
 		tree: lens.tree,
 		treeView: lens.treeView,
 		sources: () => lens.sources(),
+		setNamespaceFilter: (namespaces) => lens.setNamespaceFilter(namespaces),
 		activationMs,
 	};
 }

@@ -4,6 +4,7 @@
 
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { EndpointLensApi } from '../../src/extension/extension';
 
 const extensionId = 'endpoint-lens.endpoint-lens';
 
@@ -24,5 +25,16 @@ suite('activation', () => {
 		const extension = endpointLens();
 		await extension.activate();
 		assert.equal(extension.isActive, true);
+	});
+
+	test('starts nothing at activation: the playground waits until the view shows', async () => {
+		const api = (await endpointLens().activate()) as EndpointLensApi;
+		if (api.treeView.visible) {
+			// A restored window may show the view at once; then starting is right, and this check has nothing to say.
+			return;
+		}
+		assert.equal(api.playground.started, false, 'no manifest was read and no control plane runs');
+		assert.equal(api.playground.controlPlane, undefined);
+		assert.deepEqual(api.playground.store.namespaces(), []);
 	});
 });

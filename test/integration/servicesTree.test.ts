@@ -173,4 +173,71 @@ suite('Services tree on the playground', () => {
 		await vscode.commands.executeCommand('endpointLens.copyAddress', ep);
 		assert.equal(await vscode.env.clipboard.readText(), label(ep));
 	});
+
+	test('coalesces a burst of changes into one tree refresh', async () => {
+		const fired: unknown[] = [];
+		const sub = api.tree.onDidChangeTreeData((e) => fired.push(e));
+		try {
+			const cp = api.playground.controlPlane!;
+			for (const p of cp.pods().filter((p) => p.metadata?.labels?.app === 'api')) {
+				cp.setPodReady(p.metadata!.namespace!, p.metadata!.name!, false);
+			}
+			await new Promise((r) => setTimeout(r, 400));
+			assert.equal(fired.length, 1, 'one refresh for the whole burst');
+			assert.equal(description(service('api')), '0/4 ready · 2 slices');
+		} finally {
+			sub.dispose();
+		}
+	});
+
+	test('filters namespaces and says so in the view', async () => {
+		await api.setNamespaceFilter(['kube-system']);
+		try {
+			const kids = children(children()[0]!);
+			assert.deepEqual(kids.map(label), ['No Services in the filtered namespaces']);
+			assert.equal(api.treeView.message, 'Namespaces: kube-system');
+			await api.setNamespaceFilter(['default']);
+			assert.deepEqual(children(children()[0]!).map(label), ['default']);
+		} finally {
+			await api.setNamespaceFilter([]);
+		}
+		assert.equal(api.treeView.message, undefined);
+	});
+
+	test('shows a manifest error without losing the rest, and re-applies when the file is fixed', async () => {
+		const folder = vscode.workspace.workspaceFolders![0]!.uri;
+		const broken = vscode.Uri.joinPath(folder, 'zz-broken.yaml');
+		const ok = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: late\nspec:\n  selector:\n    app.kubernetes.io/name: web\n  ports:\n    - port: 80\n      targetPort: 8080\n';
+		await vscode.workspace.fs.writeFile(broken, new TextEncoder().encode('apiVersion: v1\nkind: Service\nmetadata:\n  name: late\nspec: [unclosed\n'));
+		try {
+			await api.playground.reapply();
+			settle();
+			const source = children()[0]!;
+			const first = children(source)[0]!;
+			assert.equal(first.type, 'message');
+			assert.match(label(first), /^1 manifest problem: those objects were not applied$/);
+			assert.equal(children(children(source).find((n) => n.type === 'namespace')!).length, 9, 'the other Services stay');
+			const doc = await vscode.workspace.openTextDocument(broken);
+			const editor = await vscode.window.showTextDocument(doc);
+			await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), ok));
+			const reapplied = new Promise<void>((resolve) => {
+				const sub = api.playground.onDidChangeState(() => {
+					if (api.playground.treeSource([]).notices.length === 0) {
+						sub.dispose();
+						resolve();
+					}
+				});
+			});
+			await doc.save();
+			await reapplied;
+			settle();
+			assert.equal(description(service('late')), '3/3 ready · 1 slice', 'saving the fixed file applied it');
+			await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+		} finally {
+			await vscode.workspace.fs.delete(broken);
+			await api.playground.reapply();
+			settle();
+		}
+		assert.equal(children(children(children()[0]!).find((n) => n.type === 'namespace')!).length, 9, 'pruned again');
+	});
 });
