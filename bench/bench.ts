@@ -9,6 +9,9 @@ import { EndpointSliceController } from '../src/core/controllers/endpointslice/c
 import { Reconciler } from '../src/core/controllers/endpointslice/reconciler';
 import { syncEndpoints } from '../src/core/controllers/endpoints/endpointsController';
 import type { EndpointSlice, Node, Pod, Service } from '../src/core/k8s/types';
+import { ClusterStore } from '../src/core/store/store';
+import type { TreeNode, TreeSource } from '../src/core/views/servicesTree';
+import { childrenOf, presentNode } from '../src/core/views/servicesTree';
 
 function makeNodes(n: number): Node[] {
 	return Array.from({ length: n }, (_, i) => ({
@@ -129,6 +132,58 @@ function main(): void {
 		}
 	});
 	row('syncService ×1000 Services (100 pods each)', many, peer2);
+
+	// 3. The Services tree: expanding a Service with 1,000 endpoints (10 slices), everything a tree item shows.
+	console.log('');
+	const thousand = makeService('thousand');
+	const thousandPods = makePods('thousand', 1000, nodes.length);
+	const thousandSlices = new EndpointSliceController().syncService(thousand, { pods: thousandPods, nodes, endpointSlices: [] }).slices;
+	const slicesJson = JSON.stringify(thousandSlices);
+	const peer3 = time(runs * 5, () => JSON.parse(slicesJson));
+	row('peer: JSON.parse the 10 slices of 1,000 endpoints', peer3, peer3, `${(slicesJson.length / 1e3).toFixed(0)} kB`);
+	const store = new ClusterStore({ schedule: () => undefined });
+	store.applyAll([
+		{ type: 'LIST', kind: 'Service', objects: [thousand] },
+		{ type: 'LIST', kind: 'Pod', objects: thousandPods },
+		{ type: 'LIST', kind: 'Node', objects: nodes },
+		{ type: 'LIST', kind: 'EndpointSlice', objects: thousandSlices.map((s, i) => ({ ...s, metadata: { ...s.metadata, uid: `slice-${i}` } })) },
+	]);
+	const sources: TreeSource[] = [{ id: 'bench', kind: 'playground', label: 'Bench', state: { phase: 'ready' }, notices: [], store }];
+	const svcNode: TreeNode = { type: 'service', id: 'svc:bench/default/thousand', sourceId: 'bench', namespace: 'default', name: 'thousand' };
+	const expand = time(runs * 5, () => {
+		let shown = 0;
+		presentNode(sources, svcNode);
+		for (const child of childrenOf(sources, svcNode)) {
+			presentNode(sources, child);
+			for (const ep of childrenOf(sources, child)) {
+				presentNode(sources, ep);
+				shown++;
+			}
+		}
+		if (shown !== 1000) {
+			throw new Error(`expected 1000 endpoint rows, got ${shown}`);
+		}
+	});
+	row('tree: expand a Service, its 10 slices and 1,000 endpoints', expand, peer3, expand.median <= 20 ? 'target ≤ 20 ms: met' : 'target ≤ 20 ms: MISSED');
+
+	// 4. The store: an informer's initial list of 30k pods, and the same pods as 30k watch events.
+	const storePods = makePods('fleet', 30_000, nodes.length);
+	const storeJson = JSON.stringify(storePods);
+	const peer4 = time(runs, () => JSON.parse(storeJson));
+	console.log('');
+	row('peer: JSON.parse 30k pods', peer4, peer4, `${(storeJson.length / 1e6).toFixed(1)} MB`);
+	const list = time(runs, () => {
+		const s = new ClusterStore({ schedule: () => undefined });
+		s.apply({ type: 'LIST', kind: 'Pod', objects: storePods });
+	});
+	row('store: LIST of 30k pods', list, peer4);
+	const events = time(runs, () => {
+		const s = new ClusterStore({ schedule: () => undefined });
+		for (const object of storePods) {
+			s.apply({ type: 'ADDED', kind: 'Pod', object });
+		}
+	});
+	row('store: 30k ADDED pod events', events, peer4);
 
 	const gc = (globalThis as { gc?: () => void }).gc;
 	if (gc) {
