@@ -3,6 +3,7 @@
  * pods become ready, expand a Service and its slice, read the endpoints, and act on a pod from its context menu.
  */
 import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TreeRow, Workbench } from './support/workbench';
 import { openWorkbench } from './support/workbench';
@@ -111,6 +112,36 @@ describe('Services tree', () => {
 			assert.equal(row(rows, /^web-\w{5}$/)?.description, 'IPv4 · http 8080/TCP · 2/3 ready');
 			assert.equal(row(rows, 'Endpoints')?.description, 'v1 · 2 ready, 1 not ready');
 			await workbench.screenshot('pod-not-ready');
+		});
+	});
+
+	it('shows a gracefully terminating pod as terminating but serving, next to its replacement', async () => {
+		await workbench.step('terminate', async () => {
+			await workbench.expandTreeItem('shop-metrics', view);
+			await workbench.expandTreeItem(/^shop-metrics-\w{5}$/, view);
+			const slice = /^shop-metrics-\w{5}$/;
+			const before = await rowsWhen(workbench, (r) => row(r, slice)?.description === 'IPv4 · metrics 9100/TCP · 2/2 ready', 'the shop-metrics slice');
+			const sliceIndex = before.findIndex((r) => slice.test(r.label));
+			const target = before[sliceIndex + 1]!;
+			assert.equal(target.level, 5);
+			await workbench.treeItem(target.label, view).click({ button: 'right' });
+			await workbench.page.locator('.context-view .monaco-menu .action-label', { hasText: /^Terminate Pod Gracefully$/ }).click();
+			// The grace period is 5 s (endpointLens.playground.terminationGraceMs): the endpoint stays, terminating.
+			const rows = await rowsWhen(
+				workbench,
+				(r) => row(r, target.label)?.description.startsWith('terminating, serving · ') === true,
+				'the endpoint to show terminating, serving',
+				4000,
+			);
+			assert.match(row(rows, 'shop-metrics')?.description ?? '', /^1\/[23] ready · 1 slice$/);
+			const full = await workbench.screenshot('pod-terminating');
+			// The side bar alone, for the README (docs/images/services-tree.png is a copy of it).
+			await workbench.sideBar.screenshot({ path: join(dirname(full), 'services-tree-sidebar.png') });
+			await rowsWhen(
+				workbench,
+				(r) => row(r, target.label) === undefined && row(r, 'shop-metrics')?.description === '2/2 ready · 1 slice',
+				'the terminated pod to go and its replacement to be ready',
+			);
 		});
 	});
 });
