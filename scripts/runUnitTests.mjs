@@ -1,7 +1,7 @@
 // Runs every test/unit/**/*.test.ts with node's own test runner, TypeScript loaded through tsx.
 // (Node 20's `--test` takes no globs, so the files are listed here.)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function find(dir) {
@@ -25,7 +25,24 @@ if (files.length === 0) {
 	console.error('no unit test files found');
 	process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
-	stdio: 'inherit',
-});
+// The spec reporter to the terminal, and TAP to a file for the closing `unit: N passed, N failed` line.
+mkdirSync('test-output/unit', { recursive: true });
+const tap = 'test-output/unit/results.tap';
+const r = spawnSync(
+	process.execPath,
+	[
+		'--import',
+		'tsx',
+		'--test',
+		'--test-reporter=spec',
+		'--test-reporter-destination=stdout',
+		'--test-reporter=tap',
+		`--test-reporter-destination=${tap}`,
+		...files,
+	],
+	{ stdio: 'inherit' },
+);
+const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+console.log(`unit: ${count('pass')} passed, ${count('fail')} failed`);
 process.exit(r.status ?? 1);
