@@ -9,14 +9,15 @@
 //     a result file (code-server itself reports every extension-host exit as code 0);
 //   - e2e: another fresh code-server has the .vsix installed the ordinary way, and node:test runs test/e2e/**/*.e2e.ts,
 //     whose test/e2e/support/workbench.ts opens Chromium on it as a person would.
-// code-server and Chromium run in their own process groups, which are killed at the end whatever happened.
+// code-server and Chromium run in their own process groups, which are killed at the end whatever happened. The
+// code-server plumbing (sandbox, start, package, install, process groups) is scripts/codeServer.mjs, shared with
+// scripts/demo.mjs.
 //
 //   node scripts/runVSCodeTests.mjs [--integration-only | --e2e-only] [--grep PATTERN] [--timeout SECONDS] [FILTER...]
 //
 // FILTER keeps only test files whose path contains it; --grep keeps only tests whose title matches (mocha's --grep for
 // integration, node:test's --test-name-pattern for e2e). Everything a run leaves is under test-output/: vscode/ (the
 // .vsix, both servers' logs, user data and page console), e2e/ (screenshots).
-/* global fetch */
 import { spawn } from 'node:child_process';
 import {
 	cpSync,
@@ -29,40 +30,42 @@ import {
 	writeFileSync,
 } from 'node:fs';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { bundleIntegrationTests, integrationTestFiles } from './bundleIntegrationTests.mjs';
+import {
+	chromiumArgs,
+	delay,
+	extensionId,
+	installExtension,
+	killGroup,
+	killStrays,
+	killTrackedNow,
+	launchChromium,
+	log,
+	onSignals,
+	outputDir,
+	packageExtension,
+	rel,
+	root,
+	seconds,
+	setLogPrefix,
+	startCodeServer,
+	track,
+} from './codeServer.mjs';
 import { ensureVSCodeEnv } from './vscodeEnv.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const outputDir = join(root, 'test-output');
+setLogPrefix('vscode-tests');
+
 /** Scratch for one run: the .vsix, each code-server's HOME, user data and logs. Emptied when a run starts. */
 const runDir = join(outputDir, 'vscode');
 const screenshotDir = join(outputDir, 'e2e');
-const extensionId = 'endpoint-lens.endpoint-lens';
 
-/** Chromium's flags from the recipe: headless, no sandbox (root), and nothing that phones home. */
-const chromiumArgs = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
-
-/** User settings for every code-server (the recipe's): no AI agents, no start page, no telemetry, updates or git. */
-const userSettings = {
-	'chat.disableAIFeatures': true,
-	'workbench.startupEditor': 'none',
-	'telemetry.telemetryLevel': 'off',
-	'update.mode': 'none',
-	'extensions.autoUpdate': false,
-	'git.enabled': false,
-};
+// A Ctrl-C or SIGTERM kills every detached child's group, and what they left, before exiting.
+onSignals(() => {
+	killTrackedNow();
+	killStrays(runDir);
+	process.exit(130);
+});
 
 const usage =
 	'usage: node scripts/runVSCodeTests.mjs [--integration-only | --e2e-only] [--grep PATTERN] [--timeout SECONDS] ' +
@@ -104,241 +107,6 @@ function parseArgs(argv) {
 		process.exit(2);
 	}
 	return options;
-}
-
-function log(message) {
-	console.log(`[vscode-tests] ${message}`);
-}
-
-function seconds(ms) {
-	return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function rel(path) {
-	return relative(root, path) || '.';
-}
-
-/** Spawns a command and waits for it; rejects when it fails. */
-async function run(command, args, options = {}) {
-	const child = spawn(command, args, { cwd: root, stdio: 'inherit', ...options });
-	const [code, signal] = await once(child, 'exit');
-	if (code !== 0) {
-		throw new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`);
-	}
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-function delay(ms) {
-	return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** Detached children still running; a Ctrl-C or SIGTERM kills their groups before exiting. */
-const liveChildren = new Set();
-
-function track(child) {
-	liveChildren.add(child);
-	child.on('exit', () => liveChildren.delete(child));
-	return child;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-	process.on(signal, () => {
-		for (const child of liveChildren) {
-			try {
-				process.kill(-child.pid, 'SIGKILL');
-			} catch {
-				// the group is gone
-			}
-		}
-		killStrays();
-		process.exit(130);
-	});
-}
-
-/** Kills a detached child's whole process group (code-server's extension hosts, Chromium's renderers) and waits. */
-async function killGroup(child, name) {
-	if (child.exitCode !== null || child.signalCode !== null) {
-		try {
-			process.kill(-child.pid, 'SIGKILL'); // whatever the leader left behind
-		} catch {
-			// the group is gone
-		}
-		return;
-	}
-	const exited = once(child, 'exit');
-	for (const [signal, wait] of [
-		['SIGTERM', 5000],
-		['SIGKILL', 5000],
-	]) {
-		try {
-			process.kill(-child.pid, signal);
-		} catch {
-			return;
-		}
-		if (await Promise.race([exited.then(() => true), delay(wait).then(() => false)])) {
-			try {
-				process.kill(-child.pid, 'SIGKILL');
-			} catch {
-				// the group is gone
-			}
-			return;
-		}
-	}
-	log(`warning: ${name} (pid ${child.pid}) did not exit`);
-}
-
-/**
- * Kills what is left of this run's Chromium and code-server: a Chromium that playwright started in its own process
- * group from an e2e test process that was killed before it could close it, or an extension host that outlived its
- * code-server. A process counts when it runs chromium or node and has this run's scratch folder on its command line.
- */
-function killStrays() {
-	let killed = 0;
-	for (const pid of existsSync('/proc') ? readdirSync('/proc') : []) {
-		if (!/^\d+$/.test(pid) || Number(pid) === process.pid) {
-			continue;
-		}
-		try {
-			const [program, ...args] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-			if (/(^|\/)(chromium|node)$/.test(program) && args.some((arg) => arg.includes(`${runDir}/`))) {
-				process.kill(Number(pid), 'SIGKILL');
-				killed++;
-			}
-		} catch {
-			// gone already, or not ours to read
-		}
-	}
-	if (killed > 0) {
-		log(`killed ${killed} leftover process(es) of this run`);
-	}
-}
-
-/** A scratch HOME with the XDG folders and TMPDIR inside it, and the environment that points at them. */
-function sandbox(dir, vscodeEnv, extra = {}) {
-	const home = join(dir, 'home');
-	const env = {
-		...process.env,
-		HOME: home,
-		XDG_CONFIG_HOME: join(home, '.config'),
-		XDG_DATA_HOME: join(home, '.local', 'share'),
-		XDG_CACHE_HOME: join(home, '.cache'),
-		TMPDIR: join(dir, 'tmp'),
-		PATH: `${vscodeEnv.nodeBinDir}:${process.env.PATH}`,
-		EXTENSIONS_GALLERY: '{}',
-		...extra,
-	};
-	for (const folder of [env.XDG_CONFIG_HOME, env.XDG_DATA_HOME, env.XDG_CACHE_HOME, env.TMPDIR]) {
-		mkdirSync(folder, { recursive: true });
-	}
-	return env;
-}
-
-/**
- * Starts a fresh code-server (its own HOME, user data and settings) on a free port and waits for /healthz.
- * @returns the server: `origin`, `userDataDir`, `logFile`, and `stop()`, which kills its process group
- */
-async function startCodeServer(vscodeEnv, { name, extensionsDir, folder, env: extraEnv = {} }) {
-	const dir = join(runDir, name);
-	const userDataDir = join(dir, 'user-data');
-	mkdirSync(join(userDataDir, 'User'), { recursive: true });
-	writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, '\t'));
-	const env = sandbox(dir, vscodeEnv, extraEnv);
-	const port = await freePort();
-	const logFile = join(dir, 'code-server.log');
-	const out = createWriteStream(logFile);
-	await once(out, 'open');
-	const args = [
-		vscodeEnv.codeServerEntry,
-		'--bind-addr',
-		`127.0.0.1:${port}`,
-		'--auth',
-		'none',
-		'--disable-telemetry',
-		'--disable-update-check',
-		'--disable-workspace-trust',
-		'--user-data-dir',
-		userDataDir,
-		'--extensions-dir',
-		extensionsDir,
-		'--vscode-option',
-		'enable-smoke-test-driver',
-		folder,
-	];
-	const child = track(spawn(vscodeEnv.node, args, { cwd: dir, env, detached: true, stdio: ['ignore', out, out] }));
-	const origin = `http://127.0.0.1:${port}`;
-	const server = { name, origin, port, userDataDir, logFile, stop: () => killGroup(child, `code-server (${name})`) };
-	const started = Date.now();
-	while (Date.now() - started < 30_000) {
-		if (child.exitCode !== null) {
-			throw new Error(`code-server (${name}) exited with code ${child.exitCode}; its log: ${rel(logFile)}`);
-		}
-		try {
-			const response = await fetch(`${origin}/healthz`);
-			if (response.ok) {
-				log(`code-server (${name}) ready at ${origin} in ${Date.now() - started} ms; log: ${rel(logFile)}`);
-				return server;
-			}
-		} catch {
-			// not listening yet
-		}
-		await delay(100);
-	}
-	await server.stop();
-	throw new Error(`code-server (${name}) did not answer /healthz within 30 s; its log: ${rel(logFile)}`);
-}
-
-/** Packages the extension as a user gets it. vsce runs vscode:prepublish, the production `npm run build`. */
-async function packageExtension() {
-	const vsix = join(runDir, 'endpoint-lens.vsix');
-	const vsce = join(root, 'node_modules', '.bin', 'vsce');
-	await run(vsce, ['package', '--no-dependencies', '-o', vsix]);
-	return vsix;
-}
-
-/** Installs the .vsix with code-server's own CLI and returns the folder it unpacked the extension into. */
-async function installExtension(vscodeEnv, vsix, extensionsDir) {
-	const dir = join(runDir, 'install');
-	const env = sandbox(dir, vscodeEnv);
-	await run(
-		vscodeEnv.node,
-		[
-			vscodeEnv.codeServerEntry,
-			'--user-data-dir',
-			join(dir, 'user-data'),
-			'--extensions-dir',
-			extensionsDir,
-			'--install-extension',
-			vsix,
-		],
-		{ cwd: dir, env },
-	);
-	const folder = readdirSync(extensionsDir).find((name) => name.startsWith(`${extensionId}-`));
-	if (folder === undefined) {
-		throw new Error(`code-server --install-extension left no ${extensionId}-* folder in ${rel(extensionsDir)}`);
-	}
-	return join(extensionsDir, folder);
-}
-
-/** Chromium through playwright-core, with a fresh profile. */
-async function launchChromium(vscodeEnv, profileDir) {
-	const { chromium } = await import('playwright-core');
-	return chromium.launchPersistentContext(profileDir, {
-		executablePath: vscodeEnv.chromium,
-		headless: true,
-		args: chromiumArgs,
-		viewport: { width: 1400, height: 900 },
-	});
 }
 
 /** The extension host's log files under a code-server user-data dir (logs/<session>/exthost<N>/*.log). */
@@ -411,6 +179,7 @@ async function runIntegration(vscodeEnv, { extensionFolder, options }) {
 	const emptyExtensions = join(dir, 'extensions');
 	mkdirSync(emptyExtensions, { recursive: true });
 	const server = await startCodeServer(vscodeEnv, {
+		dir,
 		name: 'integration',
 		extensionsDir: emptyExtensions,
 		folder: workspace,
@@ -506,7 +275,7 @@ async function runE2e(vscodeEnv, { extensionsDir, files, options }) {
 	log(`e2e: ${files.length} test file(s): ${files.join(', ')}`);
 	rmSync(screenshotDir, { recursive: true, force: true });
 	mkdirSync(screenshotDir, { recursive: true });
-	const server = await startCodeServer(vscodeEnv, { name: 'e2e', extensionsDir, folder: workspace });
+	const server = await startCodeServer(vscodeEnv, { dir, name: 'e2e', extensionsDir, folder: workspace });
 	const tapFile = join(dir, 'results.tap');
 	const args = [
 		'--import',
@@ -601,9 +370,9 @@ async function main() {
 	mkdirSync(runDir, { recursive: true });
 	const t = Date.now();
 	log('packaging the extension (vsce package; vscode:prepublish runs the production build)');
-	const vsix = await packageExtension();
+	const vsix = await packageExtension(join(runDir, 'endpoint-lens.vsix'));
 	const extensionsDir = join(runDir, 'extensions');
-	const extensionFolder = await installExtension(vscodeEnv, vsix, extensionsDir);
+	const extensionFolder = await installExtension(vscodeEnv, vsix, extensionsDir, { dir: join(runDir, 'install') });
 	log(`packaged and installed in ${seconds(Date.now() - t)}: ${rel(extensionFolder)}`);
 
 	const summary = [];
@@ -625,7 +394,7 @@ async function main() {
 		summary.push(`${name}: ${result.passed} passed, ${result.failed} failed`);
 		failed ||= result.failed > 0;
 	}
-	killStrays();
+	killStrays(runDir);
 	log(`done in ${seconds(Date.now() - started)}; logs: ${rel(runDir)}/, screenshots: ${rel(screenshotDir)}/`);
 	for (const line of summary) {
 		console.log(line);
@@ -634,7 +403,7 @@ async function main() {
 }
 
 await main().catch((error) => {
-	killStrays();
+	killStrays(runDir);
 	console.error(`[vscode-tests] ${error instanceof Error ? error.message : String(error)}`);
 	process.exitCode = 1;
 });
