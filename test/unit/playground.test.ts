@@ -5,9 +5,8 @@
  * Workload-controller behaviour (scale, StatefulSets, rollouts, errors) is in playgroundWorkloads.test.ts.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import type { PlaygroundClock, PlaygroundOptions } from '../../src/cluster/playground/playground';
+import type { PlaygroundOptions } from '../../src/cluster/playground/playground';
 import { PlaygroundCluster } from '../../src/cluster/playground/playground';
 import { EndpointSliceController } from '../../src/core/controllers/endpointslice/controller';
 import type { Endpoint, EndpointSlice, Endpoints, Pod, TypedObject } from '../../src/core/k8s/types';
@@ -22,48 +21,12 @@ import {
 import type { WorkspaceFile } from '../../src/core/manifests/workspace';
 import type { ResourceKind, WatchEvent } from '../../src/core/store/types';
 import { resourceKinds } from '../../src/core/store/types';
+import { ManualClock, example } from './support/playground';
 
 // ---------------------------------------------------------------------------------------------------------------
 // A manual clock and small readers
 // ---------------------------------------------------------------------------------------------------------------
 
-const start = Date.parse('2025-01-01T00:00:00Z');
-
-/** Timers fire only when the test advances time, in (time, creation) order, each seeing `now()` = its due time. */
-class ManualClock implements PlaygroundClock {
-	private t = start;
-	private seq = 0;
-	private timers: { at: number; seq: number; fn: () => void }[] = [];
-	now(): number {
-		return this.t;
-	}
-	setTimeout(fn: () => void, ms: number): unknown {
-		const timer = { at: this.t + Math.max(0, ms), seq: this.seq++, fn };
-		this.timers.push(timer);
-		return timer;
-	}
-	clearTimeout(handle: unknown): void {
-		this.timers = this.timers.filter((t) => t !== handle);
-	}
-	advance(ms: number): void {
-		const target = this.t + ms;
-		for (;;) {
-			this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-			const next = this.timers[0];
-			if (!next || next.at > target) {
-				break;
-			}
-			this.timers.shift();
-			this.t = next.at;
-			next.fn();
-		}
-		this.t = target;
-	}
-}
-
-function example(...names: string[]): WorkspaceFile[] {
-	return names.map((n) => ({ path: `examples/${n}`, text: readFileSync(`examples/${n}`, 'utf8') }));
-}
 
 function setup(options: PlaygroundOptions = {}) {
 	const clock = new ManualClock();

@@ -4,53 +4,15 @@
  * (The end-to-end flow and the controllers' output are in playground.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import type { PlaygroundClock } from '../../src/cluster/playground/playground';
 import { PlaygroundCluster, PlaygroundError } from '../../src/cluster/playground/playground';
 import type { EndpointSlice, Pod, TypedObject } from '../../src/core/k8s/types';
 import { annotationTriggerTime, labelHeadless, labelServiceName } from '../../src/core/k8s/types';
 import { buildWorkspaceModel } from '../../src/core/manifests/workspace';
 import type { WorkspaceFile } from '../../src/core/manifests/workspace';
 import type { WatchEvent } from '../../src/core/store/types';
+import { ManualClock, example } from './support/playground';
 
-const start = Date.parse('2025-01-01T00:00:00Z');
-
-/** Timers fire only when the test advances time, in (time, creation) order. */
-class ManualClock implements PlaygroundClock {
-	private t = start;
-	private seq = 0;
-	private timers: { at: number; seq: number; fn: () => void }[] = [];
-	now(): number {
-		return this.t;
-	}
-	setTimeout(fn: () => void, ms: number): unknown {
-		const timer = { at: this.t + Math.max(0, ms), seq: this.seq++, fn };
-		this.timers.push(timer);
-		return timer;
-	}
-	clearTimeout(handle: unknown): void {
-		this.timers = this.timers.filter((t) => t !== handle);
-	}
-	advance(ms: number): void {
-		const target = this.t + ms;
-		for (;;) {
-			this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-			const next = this.timers[0];
-			if (!next || next.at > target) {
-				break;
-			}
-			this.timers.shift();
-			this.t = next.at;
-			next.fn();
-		}
-		this.t = target;
-	}
-}
-
-function example(...names: string[]): WorkspaceFile[] {
-	return names.map((n) => ({ path: `examples/${n}`, text: readFileSync(`examples/${n}`, 'utf8') }));
-}
 
 function setup(files: WorkspaceFile[]) {
 	const clock = new ManualClock();

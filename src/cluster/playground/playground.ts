@@ -69,7 +69,7 @@ import type { ObjectMeta, Pod, PodTemplateSpec, Service, ServiceSpec, TypedObjec
 import type { ManifestDiagnostic } from '../../core/manifests/parse';
 import type { WorkloadModel, WorkspaceFile, WorkspaceModel } from '../../core/manifests/workspace';
 import { buildWorkspaceModel } from '../../core/manifests/workspace';
-import { eligibleNodes, expandWorkload, workloadKey } from '../../core/manifests/workloads';
+import { eligibleNodes, expandWorkload, stableJSON, workloadKey } from '../../core/manifests/workloads';
 import type { ListEvent, ResourceKind, ResourceTypes, WatchEvent } from '../../core/store/types';
 import type { PodTarget } from './kubelet';
 import {
@@ -225,21 +225,6 @@ interface AppliedEntry {
 const scalableKinds = new Set(['Deployment', 'ReplicaSet', 'StatefulSet']);
 const workloadKinds = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod'];
 const maxReplicas = 10000;
-
-function stableJSON(v: unknown): string {
-	if (Array.isArray(v)) {
-		return `[${v.map(stableJSON).join(',')}]`;
-	}
-	if (typeof v === 'object' && v !== null) {
-		const obj = v as Record<string, unknown>;
-		return `{${Object.keys(obj)
-			.sort()
-			.filter((k) => obj[k] !== undefined)
-			.map((k) => `${JSON.stringify(k)}:${stableJSON(obj[k])}`)
-			.join(',')}}`;
-	}
-	return JSON.stringify(v) ?? 'null';
-}
 
 /** An object's content without what the API server sets (uid, timestamps, resourceVersion, generation). */
 function fingerprint(obj: TypedObject): string {

@@ -325,7 +325,8 @@ function hostIP(node: Node | undefined, family: IPFamily): string | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // Hashes
 
-function stableJSON(v: unknown): string {
+/** JSON with object keys sorted and undefined members left out: equal values give equal text. */
+export function stableJSON(v: unknown): string {
 	if (Array.isArray(v)) {
 		return `[${v.map(stableJSON).join(',')}]`;
 	}
