@@ -234,7 +234,17 @@ export class Workbench {
 		await this.runCommand('Extensions: Show Installed Extensions');
 		const names = this.sideBar.locator('.extension-list-item .name');
 		await names.first().waitFor();
-		return names.allTextContents();
+		// The list renders in steps (it may even be emptied and refilled): read until two reads agree.
+		let previous: string[] = [];
+		for (let attempt = 0; attempt < 50; attempt++) {
+			const current = await names.allTextContents();
+			if (current.length > 0 && current.join('\n') === previous.join('\n')) {
+				return current;
+			}
+			previous = current;
+			await this.page.waitForTimeout(200);
+		}
+		return previous;
 	}
 
 	/** Developer: Show Running Extensions, read: what has activated and in how long. */
