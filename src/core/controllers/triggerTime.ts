@@ -42,8 +42,27 @@ interface Instant {
 
 const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
+/**
+ * Parsed timestamps. A controller parses every selected pod's Ready time on every sync, and a cluster's pods share
+ * few distinct timestamps, so a small cache saves most of the work. Instants are never mutated.
+ */
+const parsed = new Map<string, Instant | undefined>();
+const parsedLimit = 4096;
+
 /** Parses an RFC3339 timestamp (any offset, optional fraction) into an instant; undefined when malformed. */
 function parseRFC3339(value: string): Instant | undefined {
+	if (parsed.has(value)) {
+		return parsed.get(value);
+	}
+	const instant = parseRFC3339Uncached(value);
+	if (parsed.size >= parsedLimit) {
+		parsed.clear();
+	}
+	parsed.set(value, instant);
+	return instant;
+}
+
+function parseRFC3339Uncached(value: string): Instant | undefined {
 	const m = rfc3339.exec(value.trim());
 	if (!m) {
 		return undefined;
