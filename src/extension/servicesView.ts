@@ -66,11 +66,6 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
 		return toTreeItem(node, presentNode(this.sources(), node));
 	}
 
-	/** The node with this id, if it has been shown. */
-	nodeById(id: string): TreeNode | undefined {
-		return this.nodes.get(id)?.node;
-	}
-
 	/** Refreshes everything (e.g. after a namespace filter change). */
 	refreshAll(): void {
 		this.pending.all = true;

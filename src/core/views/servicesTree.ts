@@ -8,8 +8,7 @@
  * EndpointSlice → endpoints (slice entries, or v1 addresses).
  */
 import type { Endpoint, EndpointAddress, EndpointPort, EndpointSlice, Endpoints, EndpointsPort, Service } from '../k8s/types';
-import { annotationTriggerTime, labelManagedBy } from '../k8s/types';
-import { serviceKey } from '../store/types';
+import { annotationOverCapacity, annotationTriggerTime, labelEndpointsManagedBy, labelManagedBy } from '../k8s/types';
 import type { EndpointState, ServiceSummary, StoreReader } from './serviceSummary';
 import {
 	effectiveConditions,
@@ -469,9 +468,9 @@ export function presentNode(sources: readonly TreeSource[], node: TreeNode): Nod
 				ready += s.addresses?.length ?? 0;
 				notReady += s.notReadyAddresses?.length ?? 0;
 			}
-			const over = ep?.metadata?.annotations?.['endpoints.kubernetes.io/over-capacity'];
+			const over = ep?.metadata?.annotations?.[annotationOverCapacity];
 			const trigger = ep?.metadata?.annotations?.[annotationTriggerTime];
-			const managedBy = ep?.metadata?.labels?.['endpoints.kubernetes.io/managed-by'];
+			const managedBy = ep?.metadata?.labels?.[labelEndpointsManagedBy];
 			const lines = [
 				`**Endpoints ${md(node.namespace)}/${md(node.name)}** (core/v1, deprecated in favour of EndpointSlices since Kubernetes 1.33)`,
 				'',
@@ -590,14 +589,4 @@ export function presentNode(sources: readonly TreeSource[], node: TreeNode): Nod
 /** Services of a source, for quick picks. */
 export function allServices(source: TreeSource): { namespace: string; name: string }[] {
 	return source.store.namespaces().flatMap((ns) => source.store.services(ns).map((s) => ({ namespace: ns, name: s.metadata?.name ?? '' })));
-}
-
-/** The id of a Service node, for revealing and refreshing it. */
-export function serviceNodeId(sourceId: string, namespace: string, name: string): string {
-	return `svc:${sourceId}/${namespace}/${name}`;
-}
-
-/** Keeps `serviceKey` in one place for callers that map nodes to store keys. */
-export function keyOfServiceNode(node: Extract<TreeNode, { type: 'service' }>): string {
-	return serviceKey(node.namespace, node.name);
 }
