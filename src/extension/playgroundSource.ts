@@ -98,23 +98,19 @@ export class PlaygroundSource extends Disposable {
 	}
 
 	/** Re-reads the manifests and applies them (creating, updating and pruning), as `kubectl apply --prune` would. */
-	async reapply(): Promise<void> {
+	reapply(): Promise<void> {
 		if (!this.starting) {
 			return this.start();
 		}
-		await this.starting;
-		this.starting = this.load(false);
+		// Queue behind the load in progress: applies never overlap.
+		this.starting = this.starting.then(() => this.load(false));
 		return this.starting;
 	}
 
 	/** Switches this session to the bundled examples (the welcome view's button). */
 	showExamples(): Promise<void> {
 		this.examplesOverride = true;
-		this.cluster?.dispose();
-		this.cluster = undefined;
-		this.store.clear();
-		this.starting = this.load(true);
-		return this.starting;
+		return this.restart();
 	}
 
 	updateConfig(config: EndpointLensConfig): void {
@@ -128,11 +124,15 @@ export class PlaygroundSource extends Disposable {
 		this.config = config;
 		if (restart && this.starting) {
 			this.log.info('playground: settings changed, restarting');
-			this.cluster?.dispose();
-			this.cluster = undefined;
-			this.store.clear();
-			this.starting = this.load(true);
+			void this.restart();
 		}
+	}
+
+	/** Starts over with a new control plane and an empty store, after the load in progress. */
+	private restart(): Promise<void> {
+		// `load(true)` replaces the control plane and clears the store; it never rejects.
+		this.starting = this.starting ? this.starting.then(() => this.load(true)) : this.load(true);
+		return this.starting;
 	}
 
 	private newCluster(): PlaygroundCluster {
