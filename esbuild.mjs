@@ -38,11 +38,11 @@ const bundles = [
 		budget: 1024 * 1024,
 	},
 	{
-		// The playground's control plane and the YAML printer, required by dist/extension.js on first use.
+		// The playground, the live-cluster source and the YAML printer, required by dist/extension.js on first use.
 		options: {
 			...nodeBundle,
-			entryPoints: ['src/extension/playgroundRuntime.ts'],
-			outfile: 'dist/playground.js',
+			entryPoints: ['src/extension/runtime.ts'],
+			outfile: 'dist/runtime.js',
 			external: ['vscode'],
 		},
 	},

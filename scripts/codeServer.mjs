@@ -231,6 +231,8 @@ export function sandbox(dir, vscodeEnv, extra = {}) {
 		TMPDIR: join(dir, 'tmp'),
 		PATH: `${vscodeEnv.nodeBinDir}:${process.env.PATH}`,
 		EXTENSIONS_GALLERY: '{}',
+		// No kube context leaks in from the developer's shell: tests that want one pass their own.
+		KUBECONFIG: '',
 		...extra,
 	};
 	for (const folder of [env.XDG_CONFIG_HOME, env.XDG_DATA_HOME, env.XDG_CACHE_HOME, env.TMPDIR]) {

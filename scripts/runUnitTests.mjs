@@ -1,7 +1,7 @@
 // Runs every test/unit/**/*.test.ts with node's own test runner, TypeScript loaded through tsx.
 // (Node 20's `--test` takes no globs, so the files are listed here.)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function find(dir) {
@@ -27,7 +27,8 @@ if (files.length === 0) {
 }
 // The spec reporter to the terminal, and TAP to a file for the closing `unit: N passed, N failed` line.
 mkdirSync('test-output/unit', { recursive: true });
-const tap = 'test-output/unit/results.tap';
+// One file per run: two runs at once must not read each other's counts.
+const tap = `test-output/unit/results-${process.pid}.tap`;
 const r = spawnSync(
 	process.execPath,
 	[
@@ -43,6 +44,7 @@ const r = spawnSync(
 	{ stdio: 'inherit' },
 );
 const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+rmSync(tap, { force: true });
 const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
 console.log(`unit: ${count('pass')} passed, ${count('fail')} failed`);
 process.exit(r.status ?? 1);

@@ -24,6 +24,7 @@ import {
 	createWriteStream,
 	existsSync,
 	mkdirSync,
+	openSync,
 	readdirSync,
 	readFileSync,
 	rmSync,
@@ -178,18 +179,22 @@ async function runIntegration(vscodeEnv, { extensionFolder, options }) {
 	const resultFile = join(dir, 'result.json');
 	const emptyExtensions = join(dir, 'extensions');
 	mkdirSync(emptyExtensions, { recursive: true });
-	const server = await startCodeServer(vscodeEnv, {
-		dir,
-		name: 'integration',
-		extensionsDir: emptyExtensions,
-		folder: workspace,
-		env: {
-			ENDPOINT_LENS_TEST_RESULT_FILE: resultFile,
-			...(options.grep ? { ENDPOINT_LENS_TEST_GREP: options.grep } : {}),
-		},
-	});
+	// The live-cluster tests read the project's test API server (a playground over examples/) through $KUBECONFIG.
+	const apiserver = await startTestApiServer(join(dir, 'apiserver'));
+	let server;
 	let context;
 	try {
+		server = await startCodeServer(vscodeEnv, {
+			dir,
+			name: 'integration',
+			extensionsDir: emptyExtensions,
+			folder: workspace,
+			env: {
+				ENDPOINT_LENS_TEST_RESULT_FILE: resultFile,
+				KUBECONFIG: apiserver.kubeconfig,
+				...(options.grep ? { ENDPOINT_LENS_TEST_GREP: options.grep } : {}),
+			},
+		});
 		context = await launchChromium(vscodeEnv, join(dir, 'chromium-profile'));
 		const page = context.pages()[0] ?? (await context.newPage());
 		const consoleLog = createWriteStream(join(dir, 'page-console.log'));
@@ -242,8 +247,37 @@ async function runIntegration(vscodeEnv, { extensionFolder, options }) {
 		};
 	} finally {
 		await context?.close().catch(() => undefined);
-		await server.stop();
+		await server?.stop();
+		await killGroup(apiserver.child, 'test API server');
 	}
+}
+
+/**
+ * Starts `test/support/apiserver/cli.ts --playground` over examples/ in its own process group and waits until it has
+ * written its kubeconfig. Its output goes to `dir/apiserver.log`.
+ */
+async function startTestApiServer(dir) {
+	mkdirSync(dir, { recursive: true });
+	const kubeconfig = join(dir, 'kubeconfig');
+	const logFile = join(dir, 'apiserver.log');
+	const out = openSync(logFile, 'w');
+	const child = track(
+		spawn(
+			process.execPath,
+			['--import', 'tsx', 'test/support/apiserver/cli.ts', '--playground', '--objects', 'examples', '--kubeconfig', kubeconfig],
+			{ cwd: root, detached: true, stdio: ['ignore', out, out] },
+		),
+	);
+	const deadline = Date.now() + 60_000;
+	while (!existsSync(kubeconfig)) {
+		if (child.exitCode !== null || Date.now() > deadline) {
+			await killGroup(child, 'test API server');
+			throw new Error(`the test API server did not start; see ${rel(logFile)}:\n${readFileSync(logFile, 'utf8')}`);
+		}
+		await delay(100);
+	}
+	log(`test API server ready (playground over examples/); kubeconfig ${rel(kubeconfig)}`);
+	return { child, kubeconfig };
 }
 
 /** A fresh copy of examples/ for one tier's workspace: tests may edit it. */

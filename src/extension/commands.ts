@@ -6,18 +6,20 @@ import * as vscode from 'vscode';
 import type { ResourceKind } from '../core/store/types';
 import type { TreeNode, TreeSource } from '../core/views/servicesTree';
 import { addressOf, allServices, endpointOf, objectRefOf, podRefOf } from '../core/views/servicesTree';
+import type { LiveContexts } from './liveContexts';
 import type { PlaygroundSource } from './playgroundSource';
 import { objectUri } from './yamlDocuments';
 
 export interface CommandContext {
 	playground: PlaygroundSource;
+	live: LiveContexts;
 	sources(): readonly TreeSource[];
 	getNamespaceFilter(): readonly string[];
 	setNamespaceFilter(namespaces: readonly string[]): Promise<void>;
 	refresh(): void;
 }
 
-type Handler = (ctx: CommandContext, node?: TreeNode) => unknown;
+type Handler = (ctx: CommandContext, node?: TreeNode, arg?: unknown) => unknown;
 
 function sourceOf(ctx: CommandContext, node: TreeNode | undefined): TreeSource | undefined {
 	const sources = ctx.sources();
@@ -82,14 +84,42 @@ function controlPlane(ctx: CommandContext) {
 const handlers: Record<string, Handler> = {
 	'endpointLens.refresh': (ctx) => ctx.refresh(),
 
+	'endpointLens.switchContext': async (ctx, _node, arg) => {
+		ctx.live.ensureLoaded();
+		let name = typeof arg === 'string' ? arg.replace(/^context:/, '') : undefined;
+		if (name === undefined) {
+			const contexts = ctx.live.contextList;
+			if (contexts.length === 0) {
+				throw new Error('No kubeconfig with contexts: set endpointLens.kubeconfig or $KUBECONFIG, or create ~/.kube/config.');
+			}
+			name = (
+				await vscode.window.showQuickPick(
+					contexts.map((c) => ({
+						label: c.name,
+						description: [c.name === ctx.live.active ? 'shown' : '', c.current ? 'current-context' : ''].filter(Boolean).join(' · '),
+						detail: c.server,
+					})),
+					{ title: 'Show which context? (your kubeconfig is not changed)', matchOnDetail: true },
+				)
+			)?.label;
+		}
+		if (name !== undefined) {
+			await ctx.live.switchTo(name);
+		}
+	},
+
 	'endpointLens.filterNamespaces': async (ctx) => {
-		const source = ctx.sources()[0];
-		const namespaces = source?.store.namespaces() ?? [];
+		const counts = new Map<string, number>();
+		for (const source of ctx.sources().filter((s) => s.active !== false)) {
+			for (const ns of source.store.namespaces()) {
+				counts.set(ns, (counts.get(ns) ?? 0) + source.store.services(ns).length);
+			}
+		}
 		const current = new Set(ctx.getNamespaceFilter());
 		const picks = await vscode.window.showQuickPick(
-			namespaces.map((ns) => ({
+			[...counts.keys()].sort().map((ns) => ({
 				label: ns,
-				description: `${source?.store.services(ns).length ?? 0} Services`,
+				description: `${counts.get(ns)} Services`,
 				picked: current.has(ns),
 			})),
 			{ canPickMany: true, title: 'Show only these namespaces (none = all)' },
@@ -231,7 +261,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 	return Object.entries(handlers).map(([id, handler]) =>
 		vscode.commands.registerCommand(id, async (arg?: unknown) => {
 			try {
-				return await handler(ctx, isNode(arg) ? arg : undefined);
+				return await handler(ctx, isNode(arg) ? arg : undefined, arg);
 			} catch (err) {
 				const message = err instanceof Error ? err.message : String(err);
 				void vscode.window.showErrorMessage(`Endpoint Lens: ${message}`);

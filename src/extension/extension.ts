@@ -7,6 +7,7 @@ import type { TreeNode, TreeSource } from '../core/views/servicesTree';
 import { registerCommands } from './commands';
 import { readConfiguration } from './config';
 import { Disposable } from './lifecycle';
+import { LiveContexts, contextSourceId } from './liveContexts';
 import { PlaygroundSource } from './playgroundSource';
 import { ServicesTreeProvider } from './servicesView';
 import { ObjectYamlProvider, yamlScheme } from './yamlDocuments';
@@ -18,6 +19,7 @@ const namespaceFilterKey = 'endpointLens.namespaceFilter';
  */
 export interface EndpointLensApi {
 	readonly playground: PlaygroundSource;
+	readonly live: LiveContexts;
 	readonly tree: ServicesTreeProvider;
 	readonly treeView: vscode.TreeView<TreeNode>;
 	sources(): readonly TreeSource[];
@@ -30,6 +32,7 @@ export interface EndpointLensApi {
 class EndpointLens extends Disposable {
 	readonly log = this._register(vscode.window.createOutputChannel('Endpoint Lens', { log: true }));
 	readonly playground: PlaygroundSource;
+	readonly live: LiveContexts;
 	readonly tree: ServicesTreeProvider;
 	readonly treeView: vscode.TreeView<TreeNode>;
 	private readonly yaml: ObjectYamlProvider;
@@ -38,14 +41,38 @@ class EndpointLens extends Disposable {
 		super();
 		let config = readConfiguration();
 		this.playground = this._register(new PlaygroundSource(context.extensionUri, config, this.log));
+		this.live = this._register(new LiveContexts(context.globalState, this.log));
 		this.tree = this._register(new ServicesTreeProvider(() => this.sources()));
 		this.treeView = this._register(
 			vscode.window.createTreeView('endpointLens.services', { treeDataProvider: this.tree, showCollapseAll: true }),
 		);
-		this.yaml = this._register(new ObjectYamlProvider((id) => (id === this.playground.id ? this.playground.store : undefined)));
+		this.yaml = this._register(
+			new ObjectYamlProvider((id) =>
+				id === this.playground.id ? this.playground.store : id === contextSourceId(this.live.active ?? '') ? this.live.activeStore : undefined,
+			),
+		);
 		this._register(vscode.workspace.registerTextDocumentContentProvider(yamlScheme, this.yaml));
 
-		this.tree.onFirstShow(() => void this.playground.start());
+		// Nothing is read before the view shows: then the kubeconfig, and each source when its row is expanded.
+		this.tree.onFirstShow(() => {
+			this.live.ensureLoaded();
+			this.live.setVisible(this.treeView.visible);
+		});
+		this.tree.onSourceShown((id) => {
+			if (id === this.playground.id) {
+				void this.playground.start();
+			} else if (id === contextSourceId(this.live.active ?? '')) {
+				this.live.start();
+			}
+		});
+		this._register(this.treeView.onDidChangeVisibility((e) => this.live.setVisible(e.visible)));
+		this._register(this.live.onDidChange(() => this.tree.refreshAll()));
+		this._register(
+			this.live.onDidChangeStore(({ sourceId, change }) => {
+				this.tree.refreshFor(sourceId, change);
+				this.yaml.refresh(sourceId);
+			}),
+		);
 		this._register(this.playground.onDidChangeState(() => this.tree.refreshAll()));
 		this._register(
 			this.playground.store.onDidChange((change) => {
@@ -60,6 +87,9 @@ class EndpointLens extends Disposable {
 				if (e.affectsConfiguration('endpointLens')) {
 					config = readConfiguration();
 					this.playground.updateConfig(config);
+				}
+				if (e.affectsConfiguration('endpointLens.kubeconfig') || e.affectsConfiguration('vs-kubernetes')) {
+					this.live.settingsChanged();
 				}
 			}),
 		);
@@ -78,6 +108,7 @@ class EndpointLens extends Disposable {
 
 		for (const d of registerCommands({
 			playground: this.playground,
+			live: this.live,
 			sources: () => this.sources(),
 			getNamespaceFilter: () => this.namespaceFilter(),
 			setNamespaceFilter: (namespaces) => this.setNamespaceFilter(namespaces),
@@ -98,7 +129,11 @@ class EndpointLens extends Disposable {
 	}
 
 	sources(): readonly TreeSource[] {
-		return [this.playground.treeSource(this.namespaceFilter())];
+		const filter = this.namespaceFilter();
+		const contexts = this.live.treeSources(filter);
+		const playground = this.playground.treeSource(filter);
+		// With a kubeconfig, the contexts come first and the playground waits, collapsed, until it is opened.
+		return [...contexts, contexts.length > 0 ? { ...playground, expanded: false } : playground];
 	}
 
 	private updateFilterMessage(): void {
@@ -116,6 +151,7 @@ export function activate(context: vscode.ExtensionContext): EndpointLensApi {
 	lens.log.info(`activated in ${activationMs.toFixed(1)} ms`);
 	return {
 		playground: lens.playground,
+		live: lens.live,
 		tree: lens.tree,
 		treeView: lens.treeView,
 		sources: () => lens.sources(),

@@ -1,16 +1,16 @@
 /**
- * Loads dist/playground.js (see playgroundRuntime.ts) on first use. esbuild leaves this `require` alone because its
+ * Loads dist/runtime.js (see runtime.ts) on first use. esbuild leaves this `require` alone because its
  * argument is computed, so the runtime stays out of dist/extension.js.
  */
-import type * as Runtime from './playgroundRuntime';
+import type * as Runtime from './runtime';
 
-let runtime: typeof Runtime | undefined;
+let loaded: typeof Runtime | undefined;
 
-export function playgroundRuntime(): typeof Runtime {
-	if (!runtime) {
-		const file = ['.', 'playground.js'].join('/');
+export function runtime(): typeof Runtime {
+	if (!loaded) {
+		const file = ['.', 'runtime.js'].join('/');
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		runtime = require(file) as typeof Runtime;
+		loaded = require(file) as typeof Runtime;
 	}
-	return runtime;
+	return loaded;
 }

@@ -9,7 +9,7 @@ import { ClusterStore } from '../core/store/store';
 import type { TreeSource } from '../core/views/servicesTree';
 import { md } from '../core/views/servicesTree';
 import type { EndpointLensConfig } from './config';
-import { playgroundRuntime } from './lazy';
+import { runtime } from './lazy';
 import { Disposable, toDisposable } from './lifecycle';
 
 /** A manifest file as read for the playground. */
@@ -137,7 +137,7 @@ export class PlaygroundSource extends Disposable {
 
 	private newCluster(): PlaygroundCluster {
 		const startup = this.config.playground.podStartupMs;
-		const cluster = new (playgroundRuntime().PlaygroundCluster)({
+		const cluster = new (runtime().PlaygroundCluster)({
 			maxEndpointsPerSlice: this.config.maxEndpointsPerSlice,
 			kubelet: {
 				scheduleMs: Math.round(startup * 0.2),

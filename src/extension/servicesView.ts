@@ -24,6 +24,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
 	private pending: { all: boolean; ids: Set<string> } = { all: false, ids: new Set() };
 	private timer: ReturnType<typeof setTimeout> | undefined;
 	private firstRootRequest: (() => void) | undefined;
+	private sourceShown: ((sourceId: string) => void) | undefined;
 
 	constructor(private readonly sources: SourcesProvider) {
 		super();
@@ -35,11 +36,19 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
 		this.firstRootRequest = fn;
 	}
 
+	/** Called whenever VS Code asks for a source's children (its row is expanded): the moment to start it. */
+	onSourceShown(fn: (sourceId: string) => void): void {
+		this.sourceShown = fn;
+	}
+
 	getChildren(node?: TreeNode): TreeNode[] {
 		if (!node && this.firstRootRequest) {
 			const fn = this.firstRootRequest;
 			this.firstRootRequest = undefined;
 			fn();
+		}
+		if (node?.type === 'source') {
+			this.sourceShown?.(node.sourceId);
 		}
 		const sources = this.sources();
 		if (!node && sources.every((s) => s.state.phase === 'ready' && s.notices.length === 0 && s.store.namespaces().every((ns) => s.store.services(ns).length === 0)) && sources.every((s) => (s.namespaceFilter?.length ?? 0) === 0)) {
@@ -136,6 +145,9 @@ export function toTreeItem(node: TreeNode, p: NodePresentation): vscode.TreeItem
 	}
 	item.iconPath = new vscode.ThemeIcon(p.icon.id, p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined);
 	item.contextValue = p.contextValue;
+	if (p.command) {
+		item.command = { command: p.command.id, title: p.command.title, arguments: p.command.args };
+	}
 	item.accessibilityInformation = { label: [p.label, p.description].filter(Boolean).join(', ') };
 	return item;
 }

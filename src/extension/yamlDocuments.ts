@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ResourceKind } from '../core/store/types';
 import { resourceKinds } from '../core/store/types';
 import type { StoreReader } from '../core/views/serviceSummary';
-import { playgroundRuntime } from './lazy';
+import { runtime } from './lazy';
 import { Disposable } from './lifecycle';
 
 export const yamlScheme = 'endpoint-lens';
@@ -53,7 +53,7 @@ export class ObjectYamlProvider extends Disposable implements vscode.TextDocumen
 			return `# Endpoint Lens: ${where} is not in ${a.sourceId === 'playground' ? 'the playground' : a.sourceId} (any more).\n`;
 		}
 		const header = `# ${where}, as ${a.sourceId === 'playground' ? 'the Endpoint Lens playground' : a.sourceId} holds it now (read-only).\n`;
-		return header + playgroundRuntime().stringifyYaml(obj, { lineWidth: 0, aliasDuplicateObjects: false });
+		return header + runtime().stringifyYaml(obj, { lineWidth: 0, aliasDuplicateObjects: false });
 	}
 
 	/** Re-renders the open documents of a source (after a store change). */

@@ -38,8 +38,15 @@ function description(node: TreeNode): string {
 	return typeof d === 'string' ? d : '';
 }
 
+/** The Playground's row (after the kube contexts' rows, when a kubeconfig is present). */
+function playgroundRow(): TreeNode {
+	const row = children().find((n) => n.type === 'source' && n.sourceId === 'playground');
+	assert.ok(row, 'the Playground row is shown');
+	return row;
+}
+
 function service(name: string): TreeNode {
-	const source = children()[0]!;
+	const source = playgroundRow();
 	const ns = children(source).find((n) => n.type === 'namespace' && n.namespace === 'default');
 	assert.ok(ns, 'namespace default is shown');
 	const svc = children(ns).find((n) => n.type === 'service' && n.name === name);
@@ -69,16 +76,15 @@ suite('Services tree on the playground', () => {
 	});
 
 	test('shows the Playground, reading the workspace manifests', () => {
-		const roots = children();
-		assert.equal(roots.length, 1);
-		assert.equal(label(roots[0]!), 'Playground');
-		assert.match(description(roots[0]!), /^9 workspace files · 9 Services$/);
-		const namespaces = children(roots[0]!).filter((n) => n.type === 'namespace');
+		const row = playgroundRow();
+		assert.equal(label(row), 'Playground');
+		assert.match(description(row), /^9 workspace files · 9 Services$/);
+		const namespaces = children(row).filter((n) => n.type === 'namespace');
 		assert.deepEqual(namespaces.map(label), ['default']);
 	});
 
 	test('lists the examples’ Services with their counts', () => {
-		const source = children()[0]!;
+		const source = playgroundRow();
 		const ns = children(source).find((n) => n.type === 'namespace')!;
 		const shown = Object.fromEntries(children(ns).map((n) => [label(n), description(n)]));
 		assert.deepEqual(shown, {
@@ -193,11 +199,11 @@ suite('Services tree on the playground', () => {
 	test('filters namespaces and says so in the view', async () => {
 		await api.setNamespaceFilter(['kube-system']);
 		try {
-			const kids = children(children()[0]!);
+			const kids = children(playgroundRow());
 			assert.deepEqual(kids.map(label), ['No Services in the filtered namespaces']);
 			assert.equal(api.treeView.message, 'Namespaces: kube-system');
 			await api.setNamespaceFilter(['default']);
-			assert.deepEqual(children(children()[0]!).map(label), ['default']);
+			assert.deepEqual(children(playgroundRow()).map(label), ['default']);
 		} finally {
 			await api.setNamespaceFilter([]);
 		}
@@ -212,7 +218,7 @@ suite('Services tree on the playground', () => {
 		try {
 			await api.playground.reapply();
 			settle();
-			const source = children()[0]!;
+			const source = playgroundRow();
 			const first = children(source)[0]!;
 			assert.equal(first.type, 'message');
 			assert.match(label(first), /^1 manifest problem: those objects were not applied$/);
@@ -238,6 +244,6 @@ suite('Services tree on the playground', () => {
 			await api.playground.reapply();
 			settle();
 		}
-		assert.equal(children(children(children()[0]!).find((n) => n.type === 'namespace')!).length, 9, 'pruned again');
+		assert.equal(children(children(playgroundRow()).find((n) => n.type === 'namespace')!).length, 9, 'pruned again');
 	});
 });

@@ -34,6 +34,13 @@ export interface TreeSource {
 	store: StoreReader;
 	/** Only these namespaces, when set. */
 	namespaceFilter?: readonly string[];
+	/**
+	 * False for a kube context the view is not connected to: it shows as one row that switches to it when clicked.
+	 * Default true.
+	 */
+	active?: boolean;
+	/** Whether the source's row starts expanded (default true). */
+	expanded?: boolean;
 }
 
 interface Base {
@@ -75,6 +82,8 @@ export interface NodePresentation {
 	collapsible: 'none' | 'collapsed' | 'expanded';
 	/** `endpointLens:service+headless+noEndpoints` (STYLE 11). */
 	contextValue: string;
+	/** What clicking the row runs. */
+	command?: { id: string; title: string; args: unknown[] };
 }
 
 /** The key of a slice endpoint inside its slice: its first address (unique per slice), or its position. */
@@ -124,6 +133,9 @@ export function childrenOf(sources: readonly TreeSource[], node?: TreeNode): Tre
 	const sid = source.id;
 	switch (node.type) {
 		case 'source': {
+			if (source.active === false) {
+				return [];
+			}
 			const out: TreeNode[] = source.notices.map((n, i) => message(sid, node.id, i, n.severity, n.text, n.detail));
 			if (source.state.phase === 'loading' || source.state.phase === 'idle') {
 				out.push(message(sid, node.id, out.length, 'loading', source.state.message ?? 'Loading…'));
@@ -404,20 +416,40 @@ export function presentNode(sources: readonly TreeSource[], node: TreeNode): Nod
 	const store = source.store;
 	switch (node.type) {
 		case 'source': {
-			const services = store.namespaces().reduce((n, ns) => n + store.services(ns).length, 0);
 			const phase = source.state.phase;
+			const kind = source.kind;
+			if (source.active === false) {
+				return {
+					label: source.label,
+					...(source.detail ? { description: source.detail } : {}),
+					tooltip: source.tooltip ?? `Context **${md(source.label)}**: click to show it in this view.`,
+					icon: { id: 'cloud', color: 'disabledForeground' },
+					collapsible: 'none',
+					contextValue: contextValue('source', [kind, 'inactive']),
+					command: { id: 'endpointLens.switchContext', title: 'Show this context', args: [source.id] },
+				};
+			}
+			const services = phase === 'ready' ? store.namespaces().reduce((n, ns) => n + store.services(ns).length, 0) : 0;
+			const description =
+				phase === 'ready'
+					? [source.detail, plural(services, 'Service')].filter(Boolean).join(' · ')
+					: phase === 'error'
+						? 'error'
+						: phase === 'idle'
+							? (source.detail ?? 'not started')
+							: (source.state.message ?? 'loading…');
 			return {
 				label: source.label,
-				description:
-					phase === 'ready'
-						? [source.detail, plural(services, 'Service')].filter(Boolean).join(' · ')
-						: phase === 'error'
-							? 'error'
-							: 'loading…',
+				description,
 				...(source.tooltip ? { tooltip: source.tooltip } : {}),
-				icon: source.kind === 'playground' ? { id: 'beaker' } : { id: 'cloud' },
-				collapsible: 'expanded',
-				contextValue: contextValue('source', [source.kind, (source.namespaceFilter?.length ?? 0) > 0 && 'filtered']),
+				icon:
+					phase === 'error'
+						? { id: 'error', color: 'list.errorForeground' }
+						: kind === 'playground'
+							? { id: 'beaker' }
+							: { id: 'cloud' },
+				collapsible: source.expanded === false ? 'collapsed' : 'expanded',
+				contextValue: contextValue('source', [kind, (source.namespaceFilter?.length ?? 0) > 0 && 'filtered', phase === 'error' && 'error']),
 			};
 		}
 		case 'namespace': {

@@ -1,0 +1,962 @@
+/**
+ * One kube context's connection, feeding a `ClusterStore` with list and watch events: the live sibling of the
+ * playground source.
+ *
+ * Each (kind, namespace scope) has a reflector, as client-go calls it: list (paged, `limit=500`), emit one
+ * `ListEvent` for the whole list, then watch from the list's resourceVersion with bookmarks, emitting every
+ * ADDED/MODIFIED/DELETED as a `WatchEvent`. client-node's `ListWatch`/`makeInformer` cannot do what we need here —
+ * it reports a list as per-object callbacks rather than one list, deserializes lists into model classes (Date
+ * fields) but not watch events, gives up on any watch error other than 410, and has no bookmarks — so lists are
+ * plain GETs authenticated by client-node's `KubeConfig` and watches use client-node's `Watch`. Both deliver the
+ * raw wire JSON the core expects (camelCase, RFC3339 strings, int-or-string ports untouched).
+ *
+ * Failures are sorted, never thrown:
+ * - 410 Gone (an expired resourceVersion, from a watch or a paged list) → relist at once.
+ * - A dropped or closed watch → rewatch from the last resourceVersion, with exponential backoff when it keeps
+ *   failing.
+ * - 403 → a `ReadLimit` for that kind and namespace; the rest keeps going. A forbidden cluster-wide list of a
+ *   namespaced kind (with no namespace chosen) falls back to one reflector per readable namespace, taken from the
+ *   Namespace list (or the context's namespace when even that is forbidden), following namespaces as they come and
+ *   go. 404 → a `ReadLimit` `unavailable`. Other HTTP errors → a `ReadLimit` `error`. All of these retry slowly.
+ * - Unreachable server, TLS failure, 401, unusable credentials → phase `error` with a sentence naming the server
+ *   and the cause; the reflectors keep retrying with backoff, and the phase recovers when they succeed.
+ *
+ * The source only reads (GET list/watch). `stop()` aborts every request and clears every timer, so nothing keeps
+ * the process alive; the store keeps what it holds (the extension clears it when switching context).
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type { TypedObject } from '../../core/k8s/types';
+import type { ClusterStore } from '../../core/store/store';
+import type { ResourceKind, ResourceTypes } from '../../core/store/types';
+import type { LiveState, ReadLimit } from './types';
+
+/** Options of {@link LiveClusterSource}. */
+export interface LiveClusterSourceOptions {
+	/** The kubeconfig (not modified: the source works on a copy whose current context is `context`). */
+	kubeConfig: KubeConfig;
+	/** The context to connect with. */
+	context: string;
+	/** The store to feed. */
+	store: ClusterStore;
+	/** Watch only this namespace (Nodes stay cluster-wide); undefined = all namespaces. */
+	namespace?: string;
+	/** Receives progress and problems, for the output channel. */
+	log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+	/** Reconnect backoff: the first delay, doubled per consecutive failure up to `maxMs`. Default 800 ms / 30 s. */
+	backoff?: { initialMs: number; maxMs: number };
+	/** Items per list page (`limit`). Default 500, as kubectl. */
+	pageSize?: number;
+}
+
+/** A subscription; `dispose()` ends it. */
+export interface LiveSubscription {
+	dispose(): void;
+}
+
+interface ResourceInfo {
+	apiVersion: string;
+	prefix: string;
+	plural: string;
+	namespaced: boolean;
+}
+
+const resources: Record<ResourceKind, ResourceInfo> = {
+	Namespace: { apiVersion: 'v1', prefix: '/api/v1', plural: 'namespaces', namespaced: false },
+	Service: { apiVersion: 'v1', prefix: '/api/v1', plural: 'services', namespaced: true },
+	Endpoints: { apiVersion: 'v1', prefix: '/api/v1', plural: 'endpoints', namespaced: true },
+	EndpointSlice: {
+		apiVersion: 'discovery.k8s.io/v1',
+		prefix: '/apis/discovery.k8s.io/v1',
+		plural: 'endpointslices',
+		namespaced: true,
+	},
+	Pod: { apiVersion: 'v1', prefix: '/api/v1', plural: 'pods', namespaced: true },
+	Node: { apiVersion: 'v1', prefix: '/api/v1', plural: 'nodes', namespaced: false },
+};
+
+/** The order reflectors start in and limits are reported in. */
+const kindOrder: readonly ResourceKind[] = ['Namespace', 'Node', 'Service', 'EndpointSlice', 'Endpoints', 'Pod'];
+
+const defaultBackoff = { initialMs: 800, maxMs: 30_000 };
+/** A watch that lived this long before ending is healthy: rewatch at once and forget earlier failures. */
+const healthyWatchMs = 1000;
+const listTimeoutMs = 60_000;
+
+function collectionPath(kind: ResourceKind, namespace: string | undefined): string {
+	const r = resources[kind];
+	return namespace !== undefined && r.namespaced
+		? `${r.prefix}/namespaces/${encodeURIComponent(namespace)}/${r.plural}`
+		: `${r.prefix}/${r.plural}`;
+}
+
+function scopeText(kind: ResourceKind, namespace: string | undefined): string {
+	const plural = resources[kind].plural;
+	if (!resources[kind].namespaced) {
+		return plural;
+	}
+	return namespace === undefined ? `${plural} (all namespaces)` : `${plural} in ${namespace}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+
+/** A non-2xx answer of the API server. */
+class ApiError extends Error {
+	constructor(
+		readonly status: number,
+		message: string,
+		/** The `message` of the server's Status body, if it sent one. */
+		readonly serverMessage?: string,
+	) {
+		super(message);
+	}
+}
+
+/** The kubeconfig's credentials could not be applied (missing cert file, failing exec plugin, …). */
+class CredentialsError extends Error {}
+
+type Failure =
+	| { type: 'gone'; message: string }
+	| { type: 'forbidden' | 'unavailable' | 'error'; message: string }
+	/** The connection itself fails: unreachable, TLS, 401, credentials. */
+	| { type: 'fatal'; message: string }
+	/** A dropped connection, a 5xx: retry quietly. */
+	| { type: 'transient'; message: string };
+
+const unreachableCauses: Readonly<Record<string, string>> = {
+	ECONNREFUSED: 'connection refused',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'DNS lookup failed',
+	ETIMEDOUT: 'connection timed out',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+	EHOSTDOWN: 'host is down',
+};
+
+const tlsCauses: Readonly<Record<string, string>> = {
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed and not trusted',
+	SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chain ends in an untrusted self-signed certificate',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate is not signed by the certificate authority of the kubeconfig',
+	UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its certificate is not signed by the certificate authority of the kubeconfig',
+	UNABLE_TO_GET_ISSUER_CERT: 'its certificate is not signed by the certificate authority of the kubeconfig',
+	CERT_HAS_EXPIRED: 'its certificate has expired',
+	CERT_NOT_YET_VALID: 'its certificate is not yet valid',
+	ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate does not name this host',
+};
+
+function errorCode(err: unknown): string | undefined {
+	const code = (err as { code?: unknown } | null)?.code;
+	return typeof code === 'string' ? code : undefined;
+}
+
+function firstLine(err: unknown): string {
+	const message = err instanceof Error ? err.message : String(err);
+	return message.split('\n')[0]!.trim();
+}
+
+/** The `message` of a Kubernetes Status body, if the text is one. */
+function statusMessage(text: string): string | undefined {
+	try {
+		const body = JSON.parse(text) as { kind?: unknown; message?: unknown };
+		return typeof body.message === 'string' && body.message !== '' ? body.message : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The source
+
+interface ListResult {
+	items: TypedObject[];
+	resourceVersion: string;
+}
+
+type LogFn = NonNullable<LiveClusterSourceOptions['log']>;
+
+/** What a reflector needs from its source: I/O, failure sorting, and where its results go. */
+interface ReflectorHost {
+	readonly log: LogFn;
+	/** The retry delay of forbidden and unavailable kinds. */
+	readonly slowRetryMs: number;
+	backoff(attempt: number): number;
+	list(kind: ResourceKind, namespace: string | undefined, signal: AbortSignal): Promise<ListResult>;
+	watch(
+		kind: ResourceKind,
+		namespace: string | undefined,
+		resourceVersion: string,
+		onEvent: (type: string, object: unknown) => void,
+		onDone: (err: unknown) => void,
+	): Promise<AbortController>;
+	classify(err: unknown, kind: ResourceKind, namespace: string | undefined): Failure;
+	/** A reflector's status changed. */
+	changed(): void;
+	listed(r: Reflector, result: ListResult): void;
+	event(r: Reflector, type: 'ADDED' | 'MODIFIED' | 'DELETED', object: TypedObject): void;
+	namespacesFirstSettled(): void;
+	/** A cluster-wide list was forbidden: true when the source reads the kind per namespace instead. */
+	fallBack(r: Reflector): boolean;
+}
+
+/**
+ * One context's connection feeding a `ClusterStore`. `start()` lists and watches Namespaces (all-namespace mode
+ * only), Nodes, Services, EndpointSlices, Endpoints and Pods; `state` says how far it got and what it cannot read.
+ */
+export class LiveClusterSource {
+	private readonly kc: KubeConfig;
+	private readonly watcher: Watch;
+	private readonly store: ClusterStore;
+	private readonly log: LogFn;
+	private readonly backoffOptions: { initialMs: number; maxMs: number };
+	private readonly pageSize: number;
+	/** The chosen namespace, or undefined for all. */
+	private readonly namespace: string | undefined;
+	/** The context's own namespace: the fallback when namespaces cannot be listed. */
+	private readonly contextNamespace: string | undefined;
+	private readonly server: string;
+	private readonly user: string;
+	private readonly configProblem: string | undefined;
+
+	private readonly host: ReflectorHost;
+	private reflectors: Reflector[] = [];
+	private readonly listeners = new Set<(s: LiveState) => void>();
+	private current: LiveState = { phase: 'idle', limits: [] };
+	private running = false;
+	/** Counts `start()`s, so callbacks of an earlier run are ignored. */
+	private run = 0;
+	private disposed = false;
+	private starting: Promise<void> | undefined;
+	private resolveStart: (() => void) | undefined;
+	/** Any HTTP answer came back (the server is reachable). */
+	private responded = false;
+
+	/** Namespaced kinds whose cluster-wide list is forbidden: read per namespace instead. */
+	private readonly fallbackKinds = new Set<ResourceKind>();
+	/** Fallbacks waiting for the first Namespace list. */
+	private pendingFallbacks = 0;
+	private readonly knownNamespaces = new Set<string>();
+	private namespacesSettled: Promise<void> = Promise.resolve();
+	private settleNamespaces: (() => void) | undefined;
+
+	constructor(options: LiveClusterSourceOptions) {
+		this.store = options.store;
+		this.log = options.log ?? (() => undefined);
+		this.backoffOptions = options.backoff ?? defaultBackoff;
+		this.pageSize = options.pageSize ?? 500;
+		this.namespace = options.namespace;
+
+		// A private copy whose current context is ours: client-node's `Watch` connects to the current context.
+		const src = options.kubeConfig;
+		this.kc = new KubeConfig();
+		this.kc.loadFromOptions({
+			clusters: src.getClusters(),
+			users: src.getUsers(),
+			contexts: src.getContexts(),
+			currentContext: options.context,
+		});
+		this.watcher = new Watch(this.kc);
+		this.host = {
+			log: this.log,
+			slowRetryMs: this.backoffOptions.maxMs,
+			backoff: (attempt) => this.backoff(attempt),
+			list: (kind, namespace, signal) => this.list(kind, namespace, signal),
+			watch: (kind, namespace, rv, onEvent, onDone) => this.watch(kind, namespace, rv, onEvent, onDone),
+			classify: (err, kind, namespace) => this.classify(err, kind, namespace),
+			changed: () => this.changed(),
+			listed: (r, result) => this.listed(r, result),
+			event: (r, type, object) => this.event(r, type, object),
+			namespacesFirstSettled: () => this.namespacesFirstSettled(),
+			fallBack: (r) => this.fallBack(r),
+		};
+
+		const ctx = this.kc.getContextObject(options.context);
+		const cluster = ctx ? this.kc.getCluster(ctx.cluster) : null;
+		this.contextNamespace = ctx?.namespace || undefined;
+		this.server = cluster?.server ?? '';
+		this.user = ctx?.user ?? '';
+		if (!ctx) {
+			this.configProblem = `The kubeconfig has no context "${options.context}".`;
+		} else if (!cluster) {
+			this.configProblem = `Context "${options.context}" names cluster "${ctx.cluster}", which the kubeconfig does not define.`;
+		} else if (ctx.user && !this.kc.getUser(ctx.user)) {
+			this.configProblem = `Context "${options.context}" names user "${ctx.user}", which the kubeconfig does not define.`;
+		}
+	}
+
+	/** The connection's state. */
+	get state(): LiveState {
+		return this.current;
+	}
+
+	/** Fires whenever `state` changes. */
+	onDidChangeState(listener: (s: LiveState) => void): LiveSubscription {
+		const entry = (s: LiveState): void => listener(s);
+		this.listeners.add(entry);
+		return { dispose: () => this.listeners.delete(entry) };
+	}
+
+	/**
+	 * Starts listing and watching. Resolves when every kind has listed or failed (see `state`); calling it again
+	 * while running returns the same promise. Never rejects.
+	 */
+	start(): Promise<void> {
+		if (this.disposed) {
+			return Promise.resolve();
+		}
+		if (this.starting) {
+			return this.starting;
+		}
+		this.running = true;
+		this.run++;
+		this.responded = false;
+		if (this.configProblem) {
+			this.log('error', this.configProblem);
+			this.setState({ phase: 'error', message: this.configProblem, limits: [] });
+			this.starting = Promise.resolve();
+			return this.starting;
+		}
+		this.starting = new Promise<void>((resolve) => {
+			this.resolveStart = resolve;
+		});
+		const kinds = kindOrder.filter((k) => k !== 'Namespace' || this.namespace === undefined);
+		if (kinds.includes('Namespace')) {
+			this.namespacesSettled = new Promise<void>((resolve) => {
+				this.settleNamespaces = resolve;
+			});
+		}
+		this.log('info', `Connecting to ${this.server} (${this.namespace === undefined ? 'all namespaces' : `namespace ${this.namespace}`}).`);
+		this.setState({ phase: 'connecting', message: `Connecting to ${this.server}…`, limits: [], progress: { listed: 0, total: kinds.length } });
+		for (const kind of kinds) {
+			this.addReflector(kind, resources[kind].namespaced ? this.namespace : undefined);
+		}
+		return this.starting;
+	}
+
+	/** Stops every list and watch (no timers or sockets remain); the store keeps its contents. */
+	stop(): void {
+		if (!this.running) {
+			return;
+		}
+		this.running = false;
+		for (const r of this.reflectors) {
+			r.stop();
+		}
+		this.reflectors = [];
+		this.fallbackKinds.clear();
+		this.pendingFallbacks = 0;
+		this.knownNamespaces.clear();
+		this.settleNamespaces?.();
+		this.settleNamespaces = undefined;
+		this.resolveStart?.();
+		this.resolveStart = undefined;
+		this.starting = undefined;
+		this.setState({ phase: 'idle', limits: [] });
+	}
+
+	/** Stops and forgets every listener. */
+	dispose(): void {
+		this.stop();
+		this.disposed = true;
+		this.listeners.clear();
+	}
+
+	// -----------------------------------------------------------------------------------------------------------
+	// Reflector host (private: reached by the reflectors through `host`)
+
+	/** The delay before retry number `attempt` (from 0): doubling, capped, with ±20% jitter. */
+	private backoff(attempt: number): number {
+		const { initialMs, maxMs } = this.backoffOptions;
+		const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
+		return Math.min(maxMs, Math.round(base * (0.8 + Math.random() * 0.4)));
+	}
+
+	/** Lists one page: a GET with the context's credentials, raw JSON. */
+	private async getJson(path: string, signal: AbortSignal): Promise<unknown> {
+		const options: https.RequestOptions = {
+			method: 'GET',
+			headers: { Accept: 'application/json', 'User-Agent': 'endpoint-lens' },
+		};
+		try {
+			await this.kc.applyToHTTPSOptions(options);
+		} catch (err) {
+			throw new CredentialsError(firstLine(err));
+		}
+		const url = new URL(this.server + path);
+		const transport = url.protocol === 'http:' ? http : https;
+		const agent = options.agent;
+		try {
+			return await new Promise<unknown>((resolve, reject) => {
+				const req = transport.request(url, { ...options, signal }, (res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (chunk: Buffer) => chunks.push(chunk));
+					res.on('error', reject);
+					res.on('end', () => {
+						const text = Buffer.concat(chunks).toString('utf8');
+						const status = res.statusCode ?? 0;
+						if (status < 200 || status > 299) {
+							const fromServer = statusMessage(text);
+							reject(new ApiError(status, fromServer ?? http.STATUS_CODES[status] ?? `HTTP ${status}`, fromServer));
+							return;
+						}
+						try {
+							resolve(JSON.parse(text));
+						} catch {
+							reject(new ApiError(status, `the answer to GET ${path} is not JSON`));
+						}
+					});
+				});
+				req.on('error', reject);
+				req.setTimeout(listTimeoutMs, () =>
+					req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+				);
+				req.end();
+			});
+		} finally {
+			if (agent && typeof agent === 'object') {
+				agent.destroy();
+			}
+		}
+	}
+
+	/** A full list of one scope, page by page; a 410 on a continue token restarts it unpaged. */
+	private async list(kind: ResourceKind, namespace: string | undefined, signal: AbortSignal): Promise<ListResult> {
+		const path = collectionPath(kind, namespace);
+		const info = resources[kind];
+		const fetchAll = async (limit: number | undefined): Promise<ListResult> => {
+			const items: TypedObject[] = [];
+			let resourceVersion = '';
+			let token: string | undefined;
+			do {
+				const query = new URLSearchParams();
+				if (limit !== undefined) {
+					query.set('limit', String(limit));
+				}
+				if (token) {
+					query.set('continue', token);
+				}
+				const qs = query.toString();
+				const page = (await this.getJson(qs ? `${path}?${qs}` : path, signal)) as {
+					items?: TypedObject[] | null;
+					metadata?: { resourceVersion?: string; continue?: string };
+				};
+				for (const item of page.items ?? []) {
+					// List items come without kind/apiVersion; watch events carry them. Make both alike.
+					item.kind ??= kind;
+					item.apiVersion ??= info.apiVersion;
+					items.push(item);
+				}
+				resourceVersion ||= page.metadata?.resourceVersion ?? '';
+				token = page.metadata?.continue || undefined;
+			} while (token);
+			return { items, resourceVersion };
+		};
+		try {
+			return await fetchAll(this.pageSize > 0 ? this.pageSize : undefined);
+		} catch (err) {
+			if (err instanceof ApiError && err.status === 410 && this.pageSize > 0) {
+				this.log('info', `The list of ${scopeText(kind, namespace)} expired between pages; listing it in one go.`);
+				return fetchAll(undefined);
+			}
+			throw err;
+		}
+	}
+
+	/** Starts a watch with client-node's `Watch`. */
+	private watch(
+		kind: ResourceKind,
+		namespace: string | undefined,
+		resourceVersion: string,
+		onEvent: (type: string, object: unknown) => void,
+		onDone: (err: unknown) => void,
+	): Promise<AbortController> {
+		return this.watcher.watch(
+			collectionPath(kind, namespace),
+			{
+				resourceVersion,
+				allowWatchBookmarks: true,
+				// As client-go: the server closes the watch after 5–10 minutes, so a silently dead connection heals.
+				timeoutSeconds: Math.round(300 + Math.random() * 300),
+			},
+			onEvent,
+			onDone,
+		);
+	}
+
+	/** Sorts a failure into what to do about it. */
+	private classify(err: unknown, kind: ResourceKind, namespace: string | undefined): Failure {
+		const server = this.server;
+		if (err instanceof CredentialsError) {
+			return { type: 'fatal', message: `Cannot use the credentials of user "${this.user}" for ${server}: ${err.message}` };
+		}
+		const status =
+			err instanceof ApiError
+				? err.status
+				: typeof (err as { statusCode?: unknown } | null)?.statusCode === 'number'
+					? (err as { statusCode: number }).statusCode
+					: undefined;
+		if (status !== undefined) {
+			this.responded = true;
+			const detail = err instanceof ApiError ? err.message : http.STATUS_CODES[status] ?? `HTTP ${status}`;
+			const what = scopeText(kind, namespace);
+			switch (status) {
+				case 410:
+					return { type: 'gone', message: `The resourceVersion of ${what} expired (410 Gone).` };
+				case 401:
+					return {
+						type: 'fatal',
+						message: `${server} rejected the credentials of user "${this.user}" (401 Unauthorized): they may have expired.`,
+					};
+				case 403:
+					return {
+						type: 'forbidden',
+						message:
+							(err instanceof ApiError ? err.serverMessage : undefined) ??
+							`Not allowed to list ${what} (403 Forbidden).`,
+					};
+				case 404:
+					return { type: 'unavailable', message: `${server} does not serve ${resources[kind].apiVersion} ${resources[kind].plural}.` };
+				default:
+					return status >= 500 || status === 429
+						? { type: 'transient', message: `${server} answered ${status} for ${what}: ${detail}` }
+						: { type: 'error', message: `${server} answered ${status} for ${what}: ${detail}` };
+			}
+		}
+		const code = errorCode(err);
+		if (code !== undefined && unreachableCauses[code]) {
+			return { type: 'fatal', message: `Cannot reach ${server}: ${unreachableCauses[code]}` };
+		}
+		if (code !== undefined && (tlsCauses[code] || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code.includes('CERT'))) {
+			return { type: 'fatal', message: `Cannot connect securely to ${server}: ${tlsCauses[code] ?? firstLine(err)}` };
+		}
+		return { type: 'transient', message: `The connection to ${server} failed: ${firstLine(err)}` };
+	}
+
+	/** A reflector's first attempt ended (or its status changed): recompute the state. */
+	private changed(): void {
+		if (!this.running) {
+			return;
+		}
+		this.setState(this.computeState());
+		const settled = this.reflectors.every((r) => r.settled) && this.pendingFallbacks === 0;
+		if (settled && this.resolveStart) {
+			this.resolveStart();
+			this.resolveStart = undefined;
+		}
+	}
+
+	/** A reflector listed: replace its scope in the store. */
+	private listed(r: Reflector, result: ListResult): void {
+		this.responded = true;
+		this.store.apply({
+			type: 'LIST',
+			kind: r.kind,
+			...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
+			objects: result.items as ResourceTypes[ResourceKind][],
+			resourceVersion: result.resourceVersion,
+		});
+		this.log('info', `Listed ${result.items.length} ${scopeText(r.kind, r.namespace)} at resourceVersion ${result.resourceVersion || '(none)'}.`);
+		if (r.kind === 'Namespace') {
+			this.knownNamespaces.clear();
+			for (const ns of result.items) {
+				if (ns.metadata?.name) {
+					this.knownNamespaces.add(ns.metadata.name);
+				}
+			}
+			this.reconcileFallback();
+		}
+	}
+
+	/** A watch event: into the store. */
+	private event(r: Reflector, type: 'ADDED' | 'MODIFIED' | 'DELETED', object: TypedObject): void {
+		this.store.apply({ type, kind: r.kind, object: object as ResourceTypes[ResourceKind] });
+		if (r.kind === 'Namespace' && object.metadata?.name) {
+			const before = this.knownNamespaces.size;
+			if (type === 'DELETED') {
+				this.knownNamespaces.delete(object.metadata.name);
+			} else {
+				this.knownNamespaces.add(object.metadata.name);
+			}
+			if (before !== this.knownNamespaces.size) {
+				this.reconcileFallback();
+			}
+		}
+	}
+
+	/** The Namespace reflector's first attempt ended. */
+	private namespacesFirstSettled(): void {
+		this.settleNamespaces?.();
+		this.settleNamespaces = undefined;
+	}
+
+	/**
+	 * A cluster-wide list of a namespaced kind was forbidden. When no namespace was chosen, read that kind
+	 * per namespace instead (returns true: the reflector is retired); otherwise report it as a limit (false).
+	 */
+	private fallBack(r: Reflector): boolean {
+		if (this.namespace !== undefined || r.namespace !== undefined || !resources[r.kind].namespaced) {
+			return false;
+		}
+		this.log('info', `Listing ${resources[r.kind].plural} across all namespaces is forbidden; reading them namespace by namespace.`);
+		r.stop();
+		this.reflectors = this.reflectors.filter((x) => x !== r);
+		this.fallbackKinds.add(r.kind);
+		this.pendingFallbacks++;
+		const run = this.run;
+		void this.namespacesSettled.then(() => {
+			if (!this.running || run !== this.run || this.pendingFallbacks === 0) {
+				return;
+			}
+			this.pendingFallbacks--;
+			this.reconcileFallback();
+			this.changed();
+		});
+		return true;
+	}
+
+	// -----------------------------------------------------------------------------------------------------------
+	// Internals
+
+	private addReflector(kind: ResourceKind, namespace: string | undefined): void {
+		const r = new Reflector(this.host, kind, namespace);
+		this.reflectors.push(r);
+		r.start();
+	}
+
+	/** The namespaces fallback kinds are read in: every listed Namespace, else the context's own namespace. */
+	private fallbackNamespaces(): string[] {
+		const nsReflector = this.reflectors.find((r) => r.kind === 'Namespace');
+		if (nsReflector?.synced) {
+			return [...this.knownNamespaces].sort();
+		}
+		return [this.contextNamespace ?? 'default'];
+	}
+
+	/** Starts and stops per-namespace reflectors of the fallback kinds to match the namespaces. */
+	private reconcileFallback(): void {
+		if (!this.running || this.fallbackKinds.size === 0) {
+			return;
+		}
+		const want = new Set(this.fallbackNamespaces());
+		for (const r of [...this.reflectors]) {
+			if (r.namespace !== undefined && this.fallbackKinds.has(r.kind) && !want.has(r.namespace)) {
+				r.stop();
+				this.reflectors = this.reflectors.filter((x) => x !== r);
+				this.store.apply({ type: 'LIST', kind: r.kind, namespace: r.namespace, objects: [] });
+			}
+		}
+		for (const kind of kindOrder) {
+			if (!this.fallbackKinds.has(kind)) {
+				continue;
+			}
+			for (const ns of want) {
+				if (!this.reflectors.some((r) => r.kind === kind && r.namespace === ns)) {
+					this.addReflector(kind, ns);
+				}
+			}
+		}
+		this.changed();
+	}
+
+	private computeState(): LiveState {
+		const limits: ReadLimit[] = [];
+		let fatal: string | undefined;
+		let settled = 0;
+		for (const r of this.reflectors) {
+			if (r.limit) {
+				limits.push(r.limit);
+			}
+			fatal ??= r.fatal;
+			if (r.settled) {
+				settled++;
+			}
+		}
+		limits.sort(
+			(a, b) =>
+				kindOrder.indexOf(a.kind as ResourceKind) - kindOrder.indexOf(b.kind as ResourceKind) ||
+				(a.namespace ?? '').localeCompare(b.namespace ?? ''),
+		);
+		if (fatal !== undefined) {
+			return { phase: 'error', message: fatal, limits };
+		}
+		const total = this.reflectors.length + this.pendingFallbacks;
+		if (settled < total) {
+			return {
+				phase: this.responded ? 'syncing' : 'connecting',
+				message: this.responded ? `Listing from ${this.server}…` : `Connecting to ${this.server}…`,
+				limits,
+				progress: { listed: settled, total },
+			};
+		}
+		return { phase: 'ready', limits };
+	}
+
+	private setState(next: LiveState): void {
+		if (JSON.stringify(next) === JSON.stringify(this.current)) {
+			return;
+		}
+		this.current = next;
+		for (const listener of [...this.listeners]) {
+			try {
+				listener(next);
+			} catch (err) {
+				this.log('error', `A state listener threw: ${firstLine(err)}`);
+			}
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reflector
+
+/** List-then-watch of one kind in one scope (a namespace, or all), with its own retry schedule. */
+class Reflector {
+	/** The first list attempt has ended, well or not. */
+	settled = false;
+	/** Listed at least once. */
+	synced = false;
+	limit: ReadLimit | undefined;
+	/** A connection-level problem (phase `error`), until the next success. */
+	fatal: string | undefined;
+
+	private resourceVersion = '';
+	private failures = 0;
+	private stopped = false;
+	private timer: ReturnType<typeof setTimeout> | undefined;
+	private listAbort: AbortController | undefined;
+	private watchAbort: AbortController | undefined;
+	/** Incremented per watch, so callbacks of an abandoned watch are ignored. */
+	private generation = 0;
+
+	constructor(
+		private readonly host: ReflectorHost,
+		readonly kind: ResourceKind,
+		readonly namespace: string | undefined,
+	) {}
+
+	start(): void {
+		void this.list();
+	}
+
+	stop(): void {
+		this.stopped = true;
+		this.generation++;
+		if (this.timer !== undefined) {
+			clearTimeout(this.timer);
+			this.timer = undefined;
+		}
+		this.listAbort?.abort();
+		this.listAbort = undefined;
+		this.watchAbort?.abort();
+		this.watchAbort = undefined;
+	}
+
+	private get what(): string {
+		return scopeText(this.kind, this.namespace);
+	}
+
+	private schedule(ms: number, step: 'list' | 'watch'): void {
+		if (this.stopped) {
+			return;
+		}
+		if (this.timer !== undefined) {
+			clearTimeout(this.timer);
+		}
+		this.timer = setTimeout(() => {
+			this.timer = undefined;
+			if (step === 'list') {
+				void this.list();
+			} else {
+				this.watch();
+			}
+		}, ms);
+	}
+
+	private async list(): Promise<void> {
+		if (this.stopped) {
+			return;
+		}
+		const abort = new AbortController();
+		this.listAbort = abort;
+		let result: ListResult;
+		try {
+			result = await this.host.list(this.kind, this.namespace, abort.signal);
+		} catch (err) {
+			if (this.stopped || abort.signal.aborted) {
+				return;
+			}
+			this.listFailed(this.host.classify(err, this.kind, this.namespace));
+			return;
+		} finally {
+			if (this.listAbort === abort) {
+				this.listAbort = undefined;
+			}
+		}
+		if (this.stopped) {
+			return;
+		}
+		this.resourceVersion = result.resourceVersion;
+		this.failures = 0;
+		this.limit = undefined;
+		this.fatal = undefined;
+		this.synced = true;
+		this.host.listed(this, result);
+		this.firstSettled();
+		this.watch();
+	}
+
+	private firstSettled(): void {
+		const first = !this.settled;
+		this.settled = true;
+		if (first && this.kind === 'Namespace') {
+			this.host.namespacesFirstSettled();
+		}
+		this.host.changed();
+	}
+
+	private listFailed(failure: Failure): void {
+		const log = this.host.log;
+		switch (failure.type) {
+			case 'gone':
+				log('info', `${failure.message} Relisting.`);
+				this.schedule(this.failures++ === 0 ? 0 : this.host.backoff(this.failures), 'list');
+				return;
+			case 'forbidden':
+				if (this.host.fallBack(this)) {
+					return;
+				}
+				this.limit = { kind: this.kind, ...this.scope(), reason: 'forbidden', message: failure.message };
+				this.fatal = undefined;
+				log('warn', failure.message);
+				this.schedule(this.host.slowRetryMs, 'list');
+				break;
+			case 'unavailable':
+			case 'error':
+				this.limit = { kind: this.kind, ...this.scope(), reason: failure.type, message: failure.message };
+				this.fatal = undefined;
+				log('warn', failure.message);
+				this.schedule(this.host.slowRetryMs, 'list');
+				break;
+			case 'transient':
+				this.limit = { kind: this.kind, ...this.scope(), reason: 'error', message: failure.message };
+				this.fatal = undefined;
+				log('warn', `${failure.message}; retrying.`);
+				this.schedule(this.host.backoff(this.failures++), 'list');
+				break;
+			case 'fatal':
+				if (this.fatal !== failure.message) {
+					log('error', `${failure.message} (listing ${this.what}; retrying).`);
+				}
+				this.fatal = failure.message;
+				this.schedule(this.host.backoff(this.failures++), 'list');
+				break;
+		}
+		this.firstSettled();
+	}
+
+	private scope(): { namespace?: string } {
+		return this.namespace !== undefined ? { namespace: this.namespace } : {};
+	}
+
+	private watch(): void {
+		if (this.stopped) {
+			return;
+		}
+		const gen = ++this.generation;
+		const startedAt = Date.now();
+		let ended = false;
+		let gone = false;
+		let errorEvent: string | undefined;
+		let sawEvent = false;
+
+		const onEvent = (type: string, object: unknown): void => {
+			if (gen !== this.generation || this.stopped) {
+				return;
+			}
+			const obj = object as TypedObject & { code?: number; message?: string };
+			switch (type) {
+				case 'ADDED':
+				case 'MODIFIED':
+				case 'DELETED':
+					this.host.event(this, type, obj);
+					break;
+				case 'BOOKMARK':
+					break;
+				case 'ERROR':
+					if (obj.code === 410) {
+						gone = true;
+					} else {
+						errorEvent = `${obj.code ?? ''} ${obj.message ?? 'watch error'}`.trim();
+					}
+					return;
+				default:
+					return;
+			}
+			sawEvent = true;
+			this.resourceVersion = obj.metadata?.resourceVersion || this.resourceVersion;
+		};
+
+		const onDone = (err: unknown): void => {
+			if (ended) {
+				return;
+			}
+			ended = true;
+			if (gen !== this.generation || this.stopped) {
+				return;
+			}
+			this.watchAbort = undefined;
+			const log = this.host.log;
+			const failure = err != null ? this.host.classify(err, this.kind, this.namespace) : undefined;
+			if (gone || failure?.type === 'gone') {
+				log('info', `The watch of ${this.what} expired (410 Gone); relisting.`);
+				this.resourceVersion = '';
+				this.schedule(sawEvent || this.failures === 0 ? 0 : this.host.backoff(this.failures), 'list');
+				this.failures++;
+				return;
+			}
+			const healthy = Date.now() - startedAt >= healthyWatchMs && failure === undefined && errorEvent === undefined;
+			if (healthy || sawEvent) {
+				this.failures = 0;
+			}
+			if (failure?.type === 'fatal') {
+				if (this.fatal !== failure.message) {
+					log('error', `${failure.message} (watching ${this.what}; retrying).`);
+				}
+				this.fatal = failure.message;
+				this.host.changed();
+			} else if (failure?.type === 'forbidden') {
+				this.limit = { kind: this.kind, ...this.scope(), reason: 'forbidden', message: failure.message };
+				log('warn', failure.message);
+				this.host.changed();
+				this.schedule(this.host.slowRetryMs, 'watch');
+				return;
+			} else {
+				log(
+					'info',
+					`The watch of ${this.what} ended${failure ? `: ${failure.message}` : errorEvent ? `: ${errorEvent}` : ''}; reconnecting.`,
+				);
+			}
+			this.schedule(healthy ? 0 : this.host.backoff(this.failures++), 'watch');
+		};
+
+		this.host.watch(this.kind, this.namespace, this.resourceVersion, onEvent, onDone).then(
+			(controller) => {
+				if (gen !== this.generation || this.stopped) {
+					controller.abort();
+					return;
+				}
+				if (ended) {
+					return;
+				}
+				this.watchAbort = controller;
+				if (this.fatal !== undefined || this.limit !== undefined) {
+					this.fatal = undefined;
+					this.limit = undefined;
+					this.host.changed();
+				}
+			},
+			(err: unknown) => onDone(err),
+		);
+	}
+}

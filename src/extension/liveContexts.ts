@@ -1,0 +1,307 @@
+/**
+ * Kube contexts as tree sources. The kubeconfig is read when the view first shows (never at activation), every
+ * context becomes a row, and the one the view shows — the kubeconfig's current context unless the user switched
+ * with the status-bar item — connects through a `LiveClusterSource` into its own store. Informers run only while
+ * the view is visible; the kubeconfig files are watched and re-read when they change. The user's kubeconfig is
+ * never written: switching changes only what this view shows.
+ */
+import { homedir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { LiveClusterSource } from '../cluster/live/liveSource';
+import type { ContextInfo, KubeconfigLocation, LiveState } from '../cluster/live/types';
+import { ClusterStore } from '../core/store/store';
+import type { StoreChange } from '../core/store/types';
+import type { TreeSource } from '../core/views/servicesTree';
+import { md } from '../core/views/servicesTree';
+import { runtime } from './lazy';
+import { Disposable, toDisposable } from './lifecycle';
+
+const chosenContextKey = 'endpointLens.context';
+
+/** The source id of a context row. */
+export function contextSourceId(name: string): string {
+	return `context:${name}`;
+}
+
+export class LiveContexts extends Disposable {
+	private location: KubeconfigLocation | undefined;
+	private kubeConfig: KubeConfig | undefined;
+	private contexts: ContextInfo[] = [];
+	private errors: string[] = [];
+	private activeName: string | undefined;
+	private source: LiveClusterSource | undefined;
+	private store = new ClusterStore();
+	private readonly emptyStore = new ClusterStore();
+	private state: LiveState = { phase: 'idle', limits: [] };
+	private loaded = false;
+	private visible = false;
+	private readonly watchers: vscode.Disposable[] = [];
+	private storeSub: { dispose(): void } | undefined;
+	private statusBar: vscode.StatusBarItem | undefined;
+
+	private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
+	/** Fires when contexts, the active context or its connection state change (not on store changes). */
+	readonly onDidChange = this._onDidChange.event;
+	private readonly _onDidChangeStore = this._register(new vscode.EventEmitter<{ sourceId: string; change: StoreChange }>());
+	/** Fires on every (coalesced) change of the active context's store. */
+	readonly onDidChangeStore = this._onDidChangeStore.event;
+
+	constructor(
+		private readonly memento: vscode.Memento,
+		private readonly log: vscode.LogOutputChannel,
+	) {
+		super();
+		this._register(
+			toDisposable(() => {
+				this.source?.dispose();
+				this.storeSub?.dispose();
+				this.watchers.forEach((w) => w.dispose());
+				this.statusBar?.dispose();
+			}),
+		);
+	}
+
+	/** The contexts of the kubeconfig (empty until the view first shows). */
+	get contextList(): readonly ContextInfo[] {
+		return this.contexts;
+	}
+
+	get active(): string | undefined {
+		return this.activeName;
+	}
+
+	get activeStore(): ClusterStore {
+		return this.store;
+	}
+
+	get connection(): LiveState {
+		return this.state;
+	}
+
+	/** Whether a kubeconfig with at least one context was found. */
+	get hasContexts(): boolean {
+		return this.contexts.length > 0;
+	}
+
+	/** Reads the kubeconfig on first call (the view showed). */
+	ensureLoaded(): void {
+		if (!this.loaded) {
+			this.loaded = true;
+			this.reload();
+		}
+	}
+
+	/** The view became visible or hidden: informers run only while it shows. */
+	setVisible(visible: boolean): void {
+		this.visible = visible;
+		if (!visible) {
+			this.source?.stop();
+		} else if (this.source) {
+			void this.source.start();
+		}
+	}
+
+	/** Connects the active context (when its row is expanded and the view shows). */
+	start(): void {
+		this.ensureLoaded();
+		if (!this.activeName || !this.kubeConfig) {
+			return;
+		}
+		if (!this.source) {
+			this.source = new (runtime().LiveClusterSource)({
+				kubeConfig: this.kubeConfig,
+				context: this.activeName,
+				store: this.store,
+				log: (level, message) => this.log[level](`${this.activeName}: ${message}`),
+			});
+			this.source.onDidChangeState((s) => {
+				this.state = s;
+				this.updateStatusBar();
+				this._onDidChange.fire();
+			});
+		}
+		if (this.visible) {
+			void this.source.start();
+		}
+	}
+
+	/** Shows another context in the view (the kubeconfig's current-context is not changed). */
+	async switchTo(name: string): Promise<void> {
+		if (!this.contexts.some((c) => c.name === name)) {
+			throw new Error(`No context named ${name} in the kubeconfig.`);
+		}
+		await this.memento.update(chosenContextKey, name);
+		this.disconnect();
+		this.activeName = name;
+		this.updateStatusBar();
+		this._onDidChange.fire();
+		this.start();
+	}
+
+	/** A kubeconfig setting changed: re-read, if the kubeconfig was read at all. */
+	settingsChanged(): void {
+		if (this.loaded) {
+			this.reload();
+		}
+	}
+
+	/** Re-reads the kubeconfig files (they changed, or a setting did). */
+	reload(): void {
+		const cfg = vscode.workspace.getConfiguration();
+		const setting = cfg.get<string>('endpointLens.kubeconfig') || undefined;
+		const vsKubernetes = cfg.get<Record<string, unknown>>('vs-kubernetes')?.['vs-kubernetes.kubeconfig'];
+		this.location = runtime().resolveKubeconfig({
+			...(setting ? { setting } : {}),
+			...(typeof vsKubernetes === 'string' && vsKubernetes ? { vsKubernetes } : {}),
+			env: process.env,
+			home: homedir(),
+			exists: existsSync,
+		});
+		const loaded = runtime().loadKubeconfig(this.location);
+		for (const e of loaded.errors) {
+			this.log.warn(`kubeconfig: ${e}`);
+		}
+		const previous = this.activeName;
+		this.kubeConfig = loaded.kubeConfig;
+		this.contexts = loaded.contexts;
+		this.errors = loaded.errors;
+		const chosen = this.memento.get<string>(chosenContextKey);
+		this.activeName = this.contexts.some((c) => c.name === chosen) ? chosen : loaded.currentContext;
+		this.log.info(
+			`kubeconfig: ${this.location.paths.join(', ') || '(none)'} (${this.location.source}): ${this.contexts.length} context(s), showing ${this.activeName ?? 'none'}`,
+		);
+		this.watchFiles(this.location.paths);
+		this.disconnect();
+		this.updateStatusBar();
+		this._onDidChange.fire();
+		if (previous !== undefined || this.visible) {
+			this.start();
+		}
+	}
+
+	/** The rows of the tree: one per context (the active one connected), or one that explains a kubeconfig problem. */
+	treeSources(namespaceFilter: readonly string[]): TreeSource[] {
+		if (!this.loaded) {
+			return [];
+		}
+		if (this.contexts.length === 0) {
+			if (this.errors.length === 0 || this.location?.paths.length === 0) {
+				// No kubeconfig at all is normal: the playground is the view then. The status bar says where we looked.
+				return [];
+			}
+			return [
+				{
+					id: 'kubeconfig',
+					kind: 'context',
+					label: 'Kubeconfig',
+					state: { phase: 'error', message: this.errors[0] },
+					notices: this.errors.slice(1).map((text) => ({ severity: 'error' as const, text })),
+					store: this.emptyStore,
+					tooltip: `Read from ${this.location?.paths.map(md).join(', ')}`,
+				},
+			];
+		}
+		return this.contexts.map((c) => {
+			const active = c.name === this.activeName;
+			const base = {
+				id: contextSourceId(c.name),
+				kind: 'context' as const,
+				label: c.name,
+				...(c.server ? { detail: c.server } : {}),
+				tooltip: [
+					`**Context ${md(c.name)}**${c.current ? ' (current-context)' : ''}`,
+					'',
+					`Cluster: ${md(c.cluster)}${c.server ? ` (${md(c.server)})` : ''}`,
+					`User: ${md(c.user)}`,
+					...(c.namespace ? [`Namespace: ${md(c.namespace)}`] : []),
+					`Kubeconfig: ${this.location?.paths.map(md).join(', ')}`,
+				].join('  \n'),
+			};
+			if (!active) {
+				return { ...base, state: { phase: 'idle' }, notices: [], store: this.emptyStore, active: false };
+			}
+			return {
+				...base,
+				state: toTreeState(this.state),
+				notices: this.state.limits.map((l) => ({
+					severity: 'warning' as const,
+					text: `${l.reason === 'forbidden' ? 'Forbidden' : l.reason === 'unavailable' ? 'Not served' : 'Cannot read'}: ${l.kind}${l.namespace ? ` in ${l.namespace}` : ' (all namespaces)'}`,
+					detail: l.message,
+				})),
+				store: this.store,
+				namespaceFilter,
+			};
+		});
+	}
+
+	private disconnect(): void {
+		this.source?.dispose();
+		this.source = undefined;
+		this.storeSub?.dispose();
+		this.store = new ClusterStore();
+		const store = this.store;
+		this.storeSub = store.onDidChange((change) => {
+			if (store === this.store) {
+				this._onDidChangeStore.fire({ sourceId: contextSourceId(this.activeName ?? ''), change });
+			}
+		});
+		this.state = { phase: 'idle', limits: [] };
+	}
+
+	private watchFiles(paths: readonly string[]): void {
+		this.watchers.splice(0).forEach((w) => w.dispose());
+		for (const path of paths) {
+			const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(path)), basename(path)));
+			let timer: ReturnType<typeof setTimeout> | undefined;
+			const changed = () => {
+				clearTimeout(timer);
+				timer = setTimeout(() => this.reload(), 300);
+			};
+			watcher.onDidChange(changed);
+			watcher.onDidCreate(changed);
+			watcher.onDidDelete(changed);
+			this.watchers.push(watcher, { dispose: () => clearTimeout(timer) });
+		}
+	}
+
+	private updateStatusBar(): void {
+		if (!this.loaded) {
+			return;
+		}
+		this.statusBar ??= vscode.window.createStatusBarItem('endpointLens.context', vscode.StatusBarAlignment.Left, 10);
+		const bar = this.statusBar;
+		bar.name = 'Endpoint Lens context';
+		bar.command = 'endpointLens.switchContext';
+		if (this.contexts.length === 0) {
+			bar.text = '$(cloud) no kubeconfig';
+			bar.tooltip = this.errors.length > 0 ? this.errors.join('\n') : 'No kubeconfig found: the Endpoint Lens view shows the playground.';
+		} else {
+			const phase = this.state.phase;
+			const icon = phase === 'error' ? '$(error)' : phase === 'connecting' || phase === 'syncing' ? '$(sync~spin)' : '$(cloud)';
+			bar.text = `${icon} ${this.activeName ?? 'no context'}`;
+			bar.tooltip = `Endpoint Lens shows ${this.activeName ?? 'no context'}${this.state.message ? `: ${this.state.message}` : ''}. Click to switch.`;
+		}
+		bar.show();
+	}
+}
+
+function toTreeState(s: LiveState): TreeSource['state'] {
+	switch (s.phase) {
+		case 'idle':
+			return { phase: 'idle' };
+		case 'connecting':
+			return { phase: 'loading', message: s.message ?? 'Connecting…' };
+		case 'syncing':
+			return {
+				phase: 'loading',
+				message: s.progress ? `Loading ${s.progress.listed}/${s.progress.total}…` : (s.message ?? 'Loading…'),
+			};
+		case 'ready':
+			return { phase: 'ready' };
+		case 'error':
+			return { phase: 'error', message: s.message ?? 'Cannot read the cluster.' };
+	}
+}

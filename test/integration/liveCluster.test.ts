@@ -1,0 +1,105 @@
+/**
+ * Kube contexts in a real extension host, against the project's test API server (test/support/apiserver), which
+ * scripts/runVSCodeTests.mjs starts with `--playground` over examples/ and hands to code-server through $KUBECONFIG.
+ * On a desktop run without that server the suite says so and fails, rather than passing on nothing.
+ */
+
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TreeNode } from '../../src/core/views/servicesTree';
+import type { EndpointLensApi } from '../../src/extension/extension';
+
+let api: EndpointLensApi;
+
+function children(node?: TreeNode): TreeNode[] {
+	return api.tree.getChildren(node);
+}
+
+function label(node: TreeNode): string {
+	const l = api.tree.getTreeItem(node).label;
+	return typeof l === 'string' ? l : (l?.label ?? '');
+}
+
+function description(node: TreeNode): string {
+	const d = api.tree.getTreeItem(node).description;
+	return typeof d === 'string' ? d : '';
+}
+
+function root(name: string): TreeNode {
+	const r = children().find((n) => label(n) === name);
+	assert.ok(r, `a root row ${name}; roots: ${children().map(label).join(', ')}`);
+	return r;
+}
+
+/** Polls `check` until it stops throwing, or rethrows after `ms`. */
+async function eventually<T>(check: () => T, ms = 15_000): Promise<T> {
+	const deadline = Date.now() + ms;
+	for (;;) {
+		try {
+			return check();
+		} catch (err) {
+			if (Date.now() > deadline) {
+				throw err;
+			}
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}
+}
+
+suite('Kube contexts from the test API server', () => {
+	suiteSetup(async function () {
+		this.timeout(60_000);
+		assert.ok(process.env.KUBECONFIG, 'KUBECONFIG is set by the test runner to the test API server’s kubeconfig');
+		const ext = vscode.extensions.getExtension<EndpointLensApi>('endpoint-lens.endpoint-lens');
+		assert.ok(ext);
+		api = await ext.activate();
+		await vscode.commands.executeCommand('endpointLens.services.focus');
+	});
+
+	test('lists every context, the current one first-class, and the playground collapsed after them', async () => {
+		await eventually(() => assert.ok(api.live.contextList.length > 0));
+		const roots = children().map(label);
+		assert.deepEqual(roots.slice(0, -1).sort(), api.live.contextList.map((c) => c.name).sort());
+		assert.equal(roots.at(-1), 'Playground');
+		assert.equal(api.live.active, 'test');
+		const inactive = api.tree.getTreeItem(root('unreachable'));
+		assert.equal(inactive.collapsibleState, vscode.TreeItemCollapsibleState.None);
+		assert.equal(inactive.command?.command, 'endpointLens.switchContext');
+		assert.equal(api.tree.getTreeItem(root('Playground')).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+	});
+
+	test('shows the cluster’s Services with the slices the controllers wrote', async function () {
+		this.timeout(30_000);
+		children(root('test')); // expanding the row connects
+		const web = await eventually(() => {
+			const ns = children(root('test')).find((n) => n.type === 'namespace' && n.namespace === 'default');
+			assert.ok(ns, `namespace default under test: ${children(root('test')).map(label).join(', ')}`);
+			const svc = children(ns).find((n) => n.type === 'service' && n.name === 'web');
+			assert.ok(svc);
+			assert.equal(description(svc), '3/3 ready · 1 slice');
+			return svc;
+		}, 25_000);
+		const slice = children(web).find((n) => n.type === 'slice');
+		assert.ok(slice);
+		assert.equal(children(slice).length, 3);
+		assert.match(description(root('test')), /^https:\/\/127\.0\.0\.1:\d+ · \d+ Services$/);
+	});
+
+	test('an unreachable context says why, and switching back reconnects', async function () {
+		this.timeout(30_000);
+		await vscode.commands.executeCommand('endpointLens.switchContext', 'context:unreachable');
+		assert.equal(api.live.active, 'unreachable');
+		children(root('unreachable'));
+		const msg = await eventually(() => {
+			assert.equal(description(root('unreachable')), 'error');
+			const kids = children(root('unreachable'));
+			assert.equal(kids.length, 1);
+			assert.equal(kids[0]!.type, 'message');
+			return label(kids[0]!);
+		});
+		assert.match(msg, /^Cannot reach https:\/\/127\.0\.0\.1:\d+: /);
+		await vscode.commands.executeCommand('endpointLens.switchContext', 'context:test');
+		children(root('test'));
+		await eventually(() => assert.match(description(root('test')), / · \d+ Services$/), 25_000);
+	});
+});
