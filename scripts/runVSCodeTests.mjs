@@ -192,6 +192,7 @@ async function runIntegration(vscodeEnv, { extensionFolder, options }) {
 			env: {
 				ENDPOINT_LENS_TEST_RESULT_FILE: resultFile,
 				KUBECONFIG: apiserver.kubeconfig,
+				ENDPOINT_LENS_TEST_CONTROL_URL: apiserver.control,
 				...(options.grep ? { ENDPOINT_LENS_TEST_GREP: options.grep } : {}),
 			},
 		});
@@ -277,7 +278,8 @@ async function startTestApiServer(dir) {
 		await delay(100);
 	}
 	log(`test API server ready (playground over examples/); kubeconfig ${rel(kubeconfig)}`);
-	return { child, kubeconfig };
+	// The playground's control channel: lets a test script a pod readiness change (cli.ts startControl).
+	return { child, kubeconfig, control: readFileSync(`${kubeconfig}.control`, 'utf8').trim() };
 }
 
 /** A fresh copy of examples/ for one tier's workspace: tests may edit it. */

@@ -102,4 +102,35 @@ suite('Kube contexts from the test API server', () => {
 		children(root('test'));
 		await eventually(() => assert.match(description(root('test')), / · \d+ Services$/), 25_000);
 	});
+
+	test('a pod readiness change in the cluster reaches the tree without a refresh', async function () {
+		this.timeout(30_000);
+		const control = process.env.ENDPOINT_LENS_TEST_CONTROL_URL;
+		assert.ok(control, 'the runner passes the test API server’s control URL');
+		const slice = await eventually(() => {
+			const ns = children(root('test')).find((n) => n.type === 'namespace' && n.namespace === 'default')!;
+			const svc = children(ns).find((n) => n.type === 'service' && n.name === 'web')!;
+			const s = children(svc).find((n) => n.type === 'slice');
+			assert.ok(s);
+			return s;
+		}, 25_000);
+		const first = children(slice)[0]!;
+		const pod = api.tree.getTreeItem(first).description?.toString().split(' · ').at(-1);
+		assert.match(pod ?? '', /^web-/);
+		const fired: unknown[] = [];
+		const sub = api.tree.onDidChangeTreeData((e) => fired.push(e));
+		try {
+			const res = await fetch(`${control}/pods/default/${pod}/ready?value=false`, { method: 'POST' });
+			assert.equal(res.status, 204);
+			await eventually(() => {
+				const now = children(slice).find((e) => e.id === first.id);
+				assert.ok(now);
+				assert.match(description(now), /^not ready · /);
+			});
+			assert.ok(fired.length > 0, 'the tree was told to refresh');
+		} finally {
+			sub.dispose();
+			await fetch(`${control}/pods/default/${pod}/ready?value=true`, { method: 'POST' });
+		}
+	});
 });

@@ -7,7 +7,10 @@
  * Namespaces) are served as written. With it, a `PlaygroundCluster` on real time applies the manifests and the server
  * mirrors its events: real controller output, pods that become ready and slices that change live.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PlaygroundCluster } from '../../../src/cluster/playground/playground';
@@ -65,6 +68,29 @@ function parseArgs(argv: string[]): CliArgs {
 	return args;
 }
 
+/**
+ * A test-only control channel for `--playground`, on its own loopback port (the Kubernetes API stays read-only):
+ * `POST /pods/NAMESPACE/NAME/ready?value=false` plays a readiness probe failing (or passing), so a test in another
+ * process — the extension host — can script a change and watch it arrive through the watch stream.
+ */
+function startControl(playground: PlaygroundCluster): Promise<Server> {
+	const server = createServer((req, res) => {
+		const url = new URL(req.url ?? '/', 'http://control');
+		const m = /^\/pods\/([^/]+)\/([^/]+)\/ready$/.exec(url.pathname);
+		if (req.method !== 'POST' || !m) {
+			res.writeHead(404).end('unknown control request\n');
+			return;
+		}
+		try {
+			playground.setPodReady(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), url.searchParams.get('value') !== 'false');
+			res.writeHead(204).end();
+		} catch (e) {
+			res.writeHead(400).end(`${e instanceof Error ? e.message : String(e)}\n`);
+		}
+	});
+	return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	const dir = resolve(args.objects);
@@ -90,11 +116,19 @@ async function main(): Promise<void> {
 	}
 	const out = resolve(args.kubeconfig);
 	mkdirSync(dirname(out), { recursive: true });
+	let control: Server | undefined;
+	if (playground) {
+		control = await startControl(playground);
+		const address = control.address() as AddressInfo;
+		writeFileSync(`${out}.control`, `http://127.0.0.1:${address.port}`);
+		console.log(`control: http://127.0.0.1:${address.port} (POST /pods/NAMESPACE/NAME/ready?value=true|false)`);
+	}
 	server.writeKubeconfig(out);
 	console.log(`test API server listening on ${server.url}`);
 	console.log(`kubeconfig: ${out} (contexts: ${server.contexts.map((c) => c.name).join(', ')})`);
 	console.log(`try: kubectl --kubeconfig ${out} get endpointslices -A`);
 	const stop = (): void => {
+		control?.close();
 		playground?.dispose();
 		server.close().then(
 			() => process.exit(0),
