@@ -305,13 +305,49 @@ function tapCounts(tapFile) {
 	return { found: /^# pass \d+$/m.test(text), passed: count('pass'), failed: count('fail') + count('cancelled') };
 }
 
+/**
+ * Runs the e2e files in two groups, each against its own code-server: `*.live.e2e.ts` with $KUBECONFIG pointing at the
+ * test API server (a playground over examples/), the others with no kubeconfig at all. The counts add up.
+ */
 async function runE2e(vscodeEnv, { extensionsDir, files, options }) {
-	const dir = join(runDir, 'e2e');
-	const workspace = copyWorkspace(dir);
-	log(`e2e: ${files.length} test file(s): ${files.join(', ')}`);
 	rmSync(screenshotDir, { recursive: true, force: true });
 	mkdirSync(screenshotDir, { recursive: true });
-	const server = await startCodeServer(vscodeEnv, { dir, name: 'e2e', extensionsDir, folder: workspace });
+	const groups = [
+		['e2e', files.filter((f) => !f.endsWith('.live.e2e.ts'))],
+		['e2e-live', files.filter((f) => f.endsWith('.live.e2e.ts'))],
+	].filter(([, group]) => group.length > 0);
+	const total = { passed: 0, failed: 0 };
+	for (const [name, group] of groups) {
+		const result = await runE2eGroup(vscodeEnv, { name, extensionsDir, files: group, options });
+		total.passed += result.passed;
+		total.failed += result.failed;
+		if (result.error) {
+			total.error = [total.error, result.error].filter(Boolean).join('; ');
+		}
+	}
+	return total;
+}
+
+async function runE2eGroup(vscodeEnv, { name, extensionsDir, files, options }) {
+	const dir = join(runDir, name);
+	const workspace = copyWorkspace(dir);
+	log(`${name}: ${files.length} test file(s): ${files.join(', ')}`);
+	const apiserver = name === 'e2e-live' ? await startTestApiServer(join(dir, 'apiserver')) : undefined;
+	let server;
+	try {
+		server = await startCodeServer(vscodeEnv, {
+			dir,
+			name,
+			extensionsDir,
+			folder: workspace,
+			env: apiserver ? { KUBECONFIG: apiserver.kubeconfig } : {},
+		});
+	} catch (error) {
+		if (apiserver) {
+			await killGroup(apiserver.child, 'test API server');
+		}
+		throw error;
+	}
 	const tapFile = join(dir, 'results.tap');
 	const args = [
 		'--import',
@@ -333,6 +369,7 @@ async function runE2e(vscodeEnv, { extensionsDir, files, options }) {
 		ENDPOINT_LENS_E2E_PROFILES: join(dir, 'chromium-profiles'),
 		ENDPOINT_LENS_E2E_CHROMIUM: vscodeEnv.chromium,
 		ENDPOINT_LENS_E2E_CHROMIUM_ARGS: JSON.stringify(chromiumArgs),
+		...(apiserver ? { ENDPOINT_LENS_TEST_CONTROL_URL: apiserver.control } : {}),
 	};
 	const child = track(spawn(process.execPath, args, { cwd: root, stdio: 'inherit', detached: true, env }));
 	try {
@@ -353,6 +390,9 @@ async function runE2e(vscodeEnv, { extensionsDir, files, options }) {
 	} finally {
 		await killGroup(child, 'e2e tests');
 		await server.stop();
+		if (apiserver) {
+			await killGroup(apiserver.child, 'test API server');
+		}
 	}
 }
 

@@ -24,25 +24,6 @@ async function rowsWhen(workbench: Workbench, pred: (rows: TreeRow[]) => boolean
 	throw new Error(`timed out waiting for ${what}; rows: ${JSON.stringify(rows)}`);
 }
 
-/** Makes room for descriptions: hides the (empty) secondary side bar and drags the side bar's edge to the right. */
-async function widenSideBar(workbench: Workbench): Promise<void> {
-	const page = workbench.page;
-	if (await page.locator('.part.auxiliarybar').isVisible()) {
-		await page.keyboard.press('Control+Alt+B');
-		await page.locator('.part.auxiliarybar').waitFor({ state: 'hidden' });
-	}
-	const box = await workbench.sideBar.boundingBox();
-	assert.ok(box, 'the side bar is on screen');
-	const x = box.x + box.width;
-	const y = box.y + box.height / 2;
-	await page.mouse.move(x, y);
-	await page.mouse.down();
-	await page.mouse.move(x + 300, y, { steps: 10 });
-	await page.mouse.up();
-	const after = await workbench.sideBar.boundingBox();
-	assert.ok(after && after.width > box.width + 200, `the side bar is wider (${box.width} → ${after?.width})`);
-}
-
 function row(rows: TreeRow[], label: string | RegExp): TreeRow | undefined {
 	return rows.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
 }
@@ -61,7 +42,7 @@ describe('Services tree', () => {
 	it('shows the playground Services once their pods are ready', async () => {
 		await workbench.step('open-view', async () => {
 			await workbench.openViewContainer('Endpoint Lens');
-			await widenSideBar(workbench);
+			await workbench.widenSideBar();
 			const rows = await rowsWhen(
 				workbench,
 				(r) => row(r, 'web')?.description === '3/3 ready · 1 slice' && row(r, 'fleet')?.description === '250/250 ready · 3 slices',

@@ -283,6 +283,29 @@ export class Workbench {
 		}
 	}
 
+	/** Makes room for descriptions: hides the (empty) secondary side bar and drags the side bar's edge to the right. */
+	async widenSideBar(): Promise<void> {
+		const page = this.page;
+		if (await page.locator('.part.auxiliarybar').isVisible()) {
+			await page.keyboard.press('Control+Alt+B');
+			await page.locator('.part.auxiliarybar').waitFor({ state: 'hidden' });
+		}
+		const box = await this.sideBar.boundingBox();
+		if (!box) {
+			throw new Error('the side bar is not on screen');
+		}
+		const x = box.x + box.width;
+		const y = box.y + box.height / 2;
+		await page.mouse.move(x, y);
+		await page.mouse.down();
+		await page.mouse.move(x + 300, y, { steps: 10 });
+		await page.mouse.up();
+		const after = await this.sideBar.boundingBox();
+		if (!after || after.width < box.width + 200) {
+			throw new Error(`the side bar did not widen (${box.width} → ${after?.width})`);
+		}
+	}
+
 	/** Closes Chromium (and with it this page). */
 	async close(): Promise<void> {
 		await this.context.close();
