@@ -41,6 +41,7 @@ export class LiveContexts extends Disposable {
 	private readonly watchers: vscode.Disposable[] = [];
 	private storeSub: { dispose(): void } | undefined;
 	private statusBar: vscode.StatusBarItem | undefined;
+	private progressDone: (() => void) | undefined;
 
 	private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
 	/** Fires when contexts, the active context or its connection state change (not on store changes). */
@@ -56,6 +57,7 @@ export class LiveContexts extends Disposable {
 		super();
 		this._register(
 			toDisposable(() => {
+				this.progressDone?.();
 				this.source?.dispose();
 				this.storeSub?.dispose();
 				this.watchers.forEach((w) => w.dispose());
@@ -119,6 +121,7 @@ export class LiveContexts extends Disposable {
 			});
 			this.source.onDidChangeState((s) => {
 				this.state = s;
+				this.showProgress();
 				this.updateStatusBar();
 				this._onDidChange.fire();
 			});
@@ -237,7 +240,23 @@ export class LiveContexts extends Disposable {
 		});
 	}
 
+	/** The view's progress bar runs while the first lists load. */
+	private showProgress(): void {
+		const loading = this.state.phase === 'connecting' || this.state.phase === 'syncing';
+		if (loading && !this.progressDone) {
+			void vscode.window.withProgress(
+				{ location: { viewId: 'endpointLens.services' } },
+				() => new Promise<void>((resolve) => (this.progressDone = resolve)),
+			);
+		} else if (!loading && this.progressDone) {
+			this.progressDone();
+			this.progressDone = undefined;
+		}
+	}
+
 	private disconnect(): void {
+		this.progressDone?.();
+		this.progressDone = undefined;
 		this.source?.dispose();
 		this.source = undefined;
 		this.storeSub?.dispose();

@@ -9,7 +9,7 @@ import { ClusterStore } from '../../src/core/store/store';
 import type { ListEvent } from '../../src/core/store/types';
 import { countEndpoints, summarizeService } from '../../src/core/views/serviceSummary';
 import type { TreeNode, TreeSource } from '../../src/core/views/servicesTree';
-import { childrenOf, md, objectRefOf, podRefOf, presentNode } from '../../src/core/views/servicesTree';
+import { childrenOf, md, objectRefOf, podLine, podRefOf, presentNode } from '../../src/core/views/servicesTree';
 import { newNode, newPod, newService } from './support/builders';
 
 interface Cluster {
@@ -282,6 +282,18 @@ describe('services tree: endpoints', () => {
 		assert.deepEqual(podRefOf(sources[0]!, eps[1]!), { namespace: 'default', name: 'pod2' });
 		assert.deepEqual(objectRefOf(sources[0]!, eps[1]!), { kind: 'Pod', namespace: 'default', name: 'pod2' });
 		assert.deepEqual(objectRefOf(sources[0]!, slice), { kind: 'EndpointSlice', namespace: 'default', name: slice.type === 'slice' ? slice.name : '' });
+	});
+
+	it('tells what the target pod says: phase and why it is not ready', () => {
+		const store = storeOf({ services: [web()], pods: [webPod(1), webPod(2, { ready: false })] });
+		const pod = store.get('Pod', 'default', 'pod2')!;
+		pod.status!.conditions = [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [app]' }];
+		const s = [sourceOf(store)];
+		const sl = find(s, (n) => n.type === 'slice');
+		const tips = childrenOf(s, sl).map((n) => presentNode(s, n).tooltip ?? '');
+		assert.match(tips[0]!, /Pod pod1: Running, Ready=True/);
+		assert.match(tips[1]!, /Pod pod2: Running, Ready=False \\\(ContainersNotReady: containers with unready status: \\\[app\\\]\\\)/);
+		assert.equal(podLine(undefined), undefined);
 	});
 
 	it('summarises the slice: address type, ports, ready count', () => {

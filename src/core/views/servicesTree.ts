@@ -7,7 +7,7 @@
  * Levels: source (Playground or a kube context) → namespace → Service → its v1 "Endpoints" and one node per
  * EndpointSlice → endpoints (slice entries, or v1 addresses).
  */
-import type { Endpoint, EndpointAddress, EndpointPort, EndpointSlice, Endpoints, EndpointsPort, Service } from '../k8s/types';
+import type { Endpoint, EndpointAddress, EndpointPort, EndpointSlice, Endpoints, EndpointsPort, ObjectReference, Pod, Service } from '../k8s/types';
 import { annotationOverCapacity, annotationTriggerTime, labelEndpointsManagedBy, labelManagedBy } from '../k8s/types';
 import type { EndpointState, ServiceSummary, StoreReader } from './serviceSummary';
 import {
@@ -371,13 +371,33 @@ function serviceTooltip(svc: Service, s: ServiceSummary): string {
 	return lines.join('  \n');
 }
 
-function endpointTooltip(e: Endpoint, slice: EndpointSlice | undefined): string {
+/** What the store knows of a target pod: its phase and why it is (not) ready, in one line. */
+export function podLine(pod: Pod | undefined): string | undefined {
+	if (!pod) {
+		return undefined;
+	}
+	const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
+	const why = ready && ready.status !== 'True' ? [ready.reason, ready.message].filter(Boolean).join(': ') : '';
+	return [
+		`Pod ${pod.metadata?.name ?? ''}: ${pod.status?.phase ?? 'Unknown'}`,
+		ready ? `Ready=${ready.status}${why ? ` (${why})` : ''}` : 'no Ready condition',
+		pod.metadata?.deletionTimestamp ? `deleting since ${pod.metadata.deletionTimestamp}` : '',
+	]
+		.filter(Boolean)
+		.join(', ');
+}
+
+function endpointTooltip(e: Endpoint, slice: EndpointSlice | undefined, pod: Pod | undefined): string {
 	const c = effectiveConditions(e);
 	const state = endpointState(c);
 	const lines = [`**${md(e.addresses?.join(', ') ?? '')}**`, '', md(endpointStateText[state].explanation), ''];
 	lines.push(`Conditions: ready=${c.ready}, serving=${c.serving}, terminating=${c.terminating}`);
 	if (e.targetRef?.name) {
 		lines.push(`Target: ${md(e.targetRef.kind ?? 'Pod')} ${md(e.targetRef.name)}`);
+	}
+	const podText = podLine(pod);
+	if (podText) {
+		lines.push(md(podText));
 	}
 	if (e.hostname) {
 		lines.push(`Hostname: ${md(e.hostname)}`);
@@ -404,6 +424,10 @@ function endpointTooltip(e: Endpoint, slice: EndpointSlice | undefined): string 
 function contextValue(type: string, flags: readonly (string | false | undefined)[]): string {
 	const on = flags.filter((f): f is string => typeof f === 'string' && f.length > 0);
 	return [`endpointLens:${type}`, ...on].join('+');
+}
+
+function podOf(store: StoreReader, namespace: string, ref: ObjectReference | undefined): Pod | undefined {
+	return ref?.name && (ref.kind ?? 'Pod') === 'Pod' ? store.get('Pod', ref.namespace ?? namespace, ref.name) : undefined;
 }
 
 /** Label, description, tooltip and icon of a node, read from the store now. */
@@ -545,6 +569,7 @@ export function presentNode(sources: readonly TreeSource[], node: TreeNode): Nod
 				...(a?.hostname ? [`Hostname: ${md(a.hostname)}`] : []),
 				...(a?.nodeName ? [`Node: ${md(a.nodeName)}`] : []),
 				...(a?.targetRef?.name ? [`Target: ${md(a.targetRef.kind ?? 'Pod')} ${md(a.targetRef.name)}`] : []),
+				...[podLine(podOf(store, node.namespace, a?.targetRef))].filter((x): x is string => x !== undefined).map(md),
 			];
 			return {
 				label: node.ip,
@@ -601,7 +626,7 @@ export function presentNode(sources: readonly TreeSource[], node: TreeNode): Nod
 			return {
 				label: `${e.addresses?.[0] ?? '(no address)'}${extra}`,
 				description: parts.join(' · '),
-				tooltip: endpointTooltip(e, slice),
+				tooltip: endpointTooltip(e, slice, podOf(store, node.namespace, e.targetRef)),
 				icon: stateIcons[state],
 				collapsible: 'none',
 				contextValue: contextValue('endpoint', [state, e.targetRef?.name && (e.targetRef.kind ?? 'Pod') === 'Pod' && 'pod', source.kind]),
