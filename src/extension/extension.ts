@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { TreeNode, TreeSource } from '../core/views/servicesTree';
 import { registerCommands } from './commands';
+import { connectKubernetesTools } from './kubernetesTools';
 import { readConfiguration } from './config';
 import { Disposable } from './lifecycle';
 import { LiveContexts, contextSourceId } from './liveContexts';
@@ -57,6 +58,7 @@ class EndpointLens extends Disposable {
 		this.tree.onFirstShow(() => {
 			this.live.ensureLoaded();
 			this.live.setVisible(this.treeView.visible);
+			void this.connectKubernetesTools();
 		});
 		this.tree.onSourceShown((id) => {
 			if (id === this.playground.id) {
@@ -116,6 +118,31 @@ class EndpointLens extends Disposable {
 		})) {
 			this._register(d);
 		}
+	}
+
+	/** When the Kubernetes extension is installed: follow its kubeconfig and context, and add a folder to its explorer. */
+	private async connectKubernetesTools(): Promise<void> {
+		const connection = await connectKubernetesTools({
+			onKubeconfigChanged: (path) => this.live.setKubernetesToolsKubeconfig(path),
+			onContextChanged: (name) => this.live.followContext(name),
+			clusterView: () => {
+				const contexts = this.live.contextList;
+				return {
+					active: this.live.active,
+					currentContext: contexts.find((c) => c.current)?.name,
+					namespace: contexts.find((c) => c.name === this.live.active)?.namespace ?? 'default',
+					connection: this.live.connection,
+					store: this.live.activeStore,
+				};
+			},
+			log: this.log,
+		});
+		if (!connection) {
+			return;
+		}
+		this._register(connection);
+		this._register(this.live.onDidChange(() => connection.refreshExplorer()));
+		this._register(this.live.onDidChangeStore(() => connection.refreshExplorer()));
 	}
 
 	async setNamespaceFilter(namespaces: readonly string[]): Promise<void> {

@@ -159,7 +159,7 @@ export function explorerItems(view: ClusterView, explorer: ExplorerState = {}): 
 			message(
 				'info',
 				`Endpoint Lens shows context ${view.active}`,
-				`The Kubernetes extension shows ${explorerContext}; Endpoint Lens was switched to ${view.active} with its own context switcher. Click to show ${explorerContext} in Endpoint Lens too.`,
+				`The Kubernetes extension shows ${explorerContext}; Endpoint Lens shows ${view.active} (picked with its own context switcher, or read from another kubeconfig). Click to show ${explorerContext} in Endpoint Lens.`,
 				{ id: 'endpointLens.switchContext', title: `Show ${explorerContext} in Endpoint Lens`, args: [explorerContext] },
 			),
 		];

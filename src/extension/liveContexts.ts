@@ -16,6 +16,7 @@ import { ClusterStore } from '../core/store/store';
 import type { StoreChange } from '../core/store/types';
 import type { TreeSource } from '../core/views/servicesTree';
 import { md } from '../core/views/servicesTree';
+import { contextToFollow } from './kubernetesTools';
 import { runtime } from './lazy';
 import { Disposable, toDisposable } from './lifecycle';
 
@@ -42,6 +43,8 @@ export class LiveContexts extends Disposable {
 	private storeSub: { dispose(): void } | undefined;
 	private statusBar: vscode.StatusBarItem | undefined;
 	private progressDone: (() => void) | undefined;
+	/** The kubeconfig the Kubernetes extension reports, when it is installed (it takes the vs-kubernetes step). */
+	private kubernetesToolsKubeconfig: string | undefined;
 
 	private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
 	/** Fires when contexts, the active context or its connection state change (not on store changes). */
@@ -144,6 +147,34 @@ export class LiveContexts extends Disposable {
 		this.start();
 	}
 
+	/** The Kubernetes extension's kubeconfig: takes the vs-kubernetes step; undefined falls back to the setting. */
+	setKubernetesToolsKubeconfig(path: string | undefined): void {
+		if (path === this.kubernetesToolsKubeconfig) {
+			return;
+		}
+		this.kubernetesToolsKubeconfig = path;
+		this.settingsChanged();
+	}
+
+	/** The Kubernetes extension switched context: follow unless the user picked another one; not recorded as a pick. */
+	followContext(name: string | undefined): void {
+		const target = contextToFollow({
+			reported: name,
+			chosen: this.memento.get<string>(chosenContextKey),
+			active: this.activeName,
+			contexts: this.contexts.map((c) => c.name),
+		});
+		if (target === undefined) {
+			return;
+		}
+		this.log.info(`following the Kubernetes extension to context ${target}`);
+		this.disconnect();
+		this.activeName = target;
+		this.updateStatusBar();
+		this._onDidChange.fire();
+		this.start();
+	}
+
 	/** A kubeconfig setting changed: re-read, if the kubeconfig was read at all. */
 	settingsChanged(): void {
 		if (this.loaded) {
@@ -155,7 +186,7 @@ export class LiveContexts extends Disposable {
 	reload(): void {
 		const cfg = vscode.workspace.getConfiguration();
 		const setting = cfg.get<string>('endpointLens.kubeconfig') || undefined;
-		const vsKubernetes = cfg.get<Record<string, unknown>>('vs-kubernetes')?.['vs-kubernetes.kubeconfig'];
+		const vsKubernetes = this.kubernetesToolsKubeconfig ?? cfg.get<Record<string, unknown>>('vs-kubernetes')?.['vs-kubernetes.kubeconfig'];
 		this.location = runtime().resolveKubeconfig({
 			...(setting ? { setting } : {}),
 			...(typeof vsKubernetes === 'string' && vsKubernetes ? { vsKubernetes } : {}),
