@@ -12,6 +12,9 @@ import type { EndpointSlice, Node, Pod, Service } from '../src/core/k8s/types';
 import { ClusterStore } from '../src/core/store/store';
 import type { TreeNode, TreeSource } from '../src/core/views/servicesTree';
 import { childrenOf, presentNode } from '../src/core/views/servicesTree';
+import { largeClusterBench } from './largeBench';
+import { serveLargeChild } from './serveLarge';
+import { row, time } from './timing';
 
 function makeNodes(n: number): Node[] {
 	return Array.from({ length: n }, (_, i) => ({
@@ -47,32 +50,16 @@ function makePods(app: string, n: number, nodes: number, ns = 'default'): Pod[] 
 	}));
 }
 
-interface Timing {
-	median: number;
-	min: number;
-}
-
-function time(runs: number, fn: () => void): Timing {
-	fn(); // warm-up
-	const samples: number[] = [];
-	for (let i = 0; i < runs; i++) {
-		const t0 = performance.now();
-		fn();
-		samples.push(performance.now() - t0);
-	}
-	samples.sort((a, b) => a - b);
-	return { median: samples[Math.floor(samples.length / 2)]!, min: samples[0]! };
-}
-
-function row(name: string, t: Timing, peer: Timing, note = ''): void {
-	const ratio = t.median / peer.median;
-	console.log(
-		`${name.padEnd(52)} ${t.median.toFixed(1).padStart(9)} ms  (min ${t.min.toFixed(1).padStart(7)})  ${ratio.toFixed(2).padStart(6)}× peer  ${note}`,
-	);
-}
-
-function main(): void {
+async function main(): Promise<void> {
 	const runs = Number(process.env.BENCH_RUNS ?? 7);
+	if (!Number.isInteger(runs) || runs < 1) {
+		throw new Error(`BENCH_RUNS must be a positive integer, not ${JSON.stringify(process.env.BENCH_RUNS)}`);
+	}
+	const large = process.env.BENCH_LARGE ?? 'yes';
+	if (large === 'only') {
+		await largeClusterBench(runs);
+		return;
+	}
 	const nodes = makeNodes(100);
 	console.log(`node ${process.version}, ${runs} runs each (median), peer = JSON.parse of the same pods\n`);
 
@@ -197,6 +184,16 @@ function main(): void {
 				`(${(held / podsJson.length).toFixed(2)}× the pods' JSON bytes; ${r.created.length} slices)`,
 		);
 	}
+
+	if (large !== 'no') {
+		console.log('');
+		await largeClusterBench(runs);
+	}
 }
 
-main();
+// dist/bench.js is also the large-cluster case's API server, started by the bench as a child process.
+const run = process.env.ENDPOINT_LENS_BENCH_ROLE === 'large-apiserver' ? serveLargeChild() : main();
+run.catch((e: unknown) => {
+	console.error(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+	process.exit(1);
+});
