@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { LiveClusterSource } from '../../src/cluster/live/liveSource';
+import { LiveClusterSource, withoutManagedFields } from '../../src/cluster/live/liveSource';
 import type { LiveState } from '../../src/cluster/live/types';
 import type { EndpointSlice, Pod, Service, TypedObject } from '../../src/core/k8s/types';
 import { ClusterStore } from '../../src/core/store/store';
@@ -536,5 +536,20 @@ describe('LiveClusterSource', () => {
 				assert.ok(['list', 'watch', 'get'].includes(v.verb), `${v.verb} ${v.path}`);
 			}
 		});
+	});
+});
+
+describe('live source: what is kept of an object', () => {
+	it('drops metadata.managedFields and nothing else', () => {
+		const pod = {
+			kind: 'Pod',
+			metadata: { name: 'p', namespace: 'default', managedFields: [{ manager: 'kubectl', operation: 'Apply' }], labels: { a: 'b' } },
+			spec: { nodeName: 'n1' },
+		};
+		const kept = withoutManagedFields(pod);
+		assert.deepEqual(kept, { kind: 'Pod', metadata: { name: 'p', namespace: 'default', labels: { a: 'b' } }, spec: { nodeName: 'n1' } });
+		assert.equal(pod.metadata.managedFields.length, 1, 'the input is not changed');
+		const plain = { kind: 'Service', metadata: { name: 's' } };
+		assert.equal(withoutManagedFields(plain), plain, 'an object without them is passed through');
 	});
 });

@@ -84,6 +84,19 @@ const defaultBackoff = { initialMs: 800, maxMs: 30_000 };
 const healthyWatchMs = 1000;
 const listTimeoutMs = 60_000;
 
+/**
+ * The object without `metadata.managedFields`: server-side-apply bookkeeping that nothing here reads and kubectl hides
+ * by default, often the largest part of an object. A new metadata object, so V8 keeps one shape for all of them.
+ */
+export function withoutManagedFields<T extends TypedObject>(obj: T): T {
+	const meta = obj.metadata as (TypedObject['metadata'] & { managedFields?: unknown }) | undefined;
+	if (!meta || meta.managedFields === undefined) {
+		return obj;
+	}
+	const { managedFields: _dropped, ...rest } = meta;
+	return { ...obj, metadata: rest };
+}
+
 function collectionPath(kind: ResourceKind, namespace: string | undefined): string {
 	const r = resources[kind];
 	return namespace !== undefined && r.namespaced
@@ -445,7 +458,7 @@ export class LiveClusterSource {
 					// List items come without kind/apiVersion; watch events carry them. Make both alike.
 					item.kind ??= kind;
 					item.apiVersion ??= info.apiVersion;
-					items.push(item);
+					items.push(withoutManagedFields(item));
 				}
 				resourceVersion ||= page.metadata?.resourceVersion ?? '';
 				token = page.metadata?.continue || undefined;
@@ -570,7 +583,7 @@ export class LiveClusterSource {
 
 	/** A watch event: into the store. */
 	private event(r: Reflector, type: 'ADDED' | 'MODIFIED' | 'DELETED', object: TypedObject): void {
-		this.store.apply({ type, kind: r.kind, object: object as ResourceTypes[ResourceKind] });
+		this.store.apply({ type, kind: r.kind, object: withoutManagedFields(object) as ResourceTypes[ResourceKind] });
 		if (r.kind === 'Namespace' && object.metadata?.name) {
 			const before = this.knownNamespaces.size;
 			if (type === 'DELETED') {

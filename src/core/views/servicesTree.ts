@@ -331,8 +331,12 @@ const severityIcons: Readonly<Record<'error' | 'warning' | 'info' | 'loading', N
 
 /** Escapes text for a Markdown tooltip: names and labels from clusters and manifests are never markup. */
 export function md(text: string): string {
-	return text.replace(/[\\`*_{}[\]()#+\-.!<>|~&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
+	const escaped = text.replace(markdownSpecial, '\\$&');
+	return htmlSpecial.test(escaped) ? escaped.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : escaped;
 }
+
+const markdownSpecial = /[\\`*_{}[\]()#+\-.!|~]/g;
+const htmlSpecial = /[<>&]/;
 
 function plural(n: number, word: string): string {
 	return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -609,7 +613,7 @@ export function presentNode(sources: readonly TreeSource[], node: TreeNode): Nod
 		}
 		case 'endpoint': {
 			const slice = store.get('EndpointSlice', node.namespace, node.slice);
-			const e = endpointOf(source, node);
+			const e = slice?.endpoints?.find((x, i) => endpointKey(x, i) === node.key);
 			if (!e) {
 				return gone;
 			}
