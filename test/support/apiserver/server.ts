@@ -24,6 +24,7 @@ import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { PlaygroundCluster } from '../../../src/cluster/playground/playground';
@@ -560,6 +561,12 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
 			});
 		},
 	);
+	/** Every raw socket, so close() can end them all. */
+	const sockets = new Set<Socket>();
+	server.on('connection', (socket: Socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
 	server.keepAliveTimeout = 30_000;
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
@@ -640,8 +647,14 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
 		},
 		async close() {
 			hub.dropAll(true);
+			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+			// Every socket, including TLS handshakes in progress, which closeAllConnections() does not see: a client
+			// reconnecting while we close must not keep the server (and the test process) alive.
 			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+			for (const socket of sockets) {
+				socket.destroy();
+			}
+			await closed;
 		},
 	};
 }
