@@ -5,27 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { TreeRow, Workbench } from './support/workbench';
-import { openWorkbench } from './support/workbench';
+import type { Workbench } from './support/workbench';
+import { findRow, openWorkbench } from './support/workbench';
 
 const view = 'Services';
-
-async function rowsWhen(workbench: Workbench, pred: (rows: TreeRow[]) => boolean, what: string, timeoutMs = 30_000): Promise<TreeRow[]> {
-	const deadline = Date.now() + timeoutMs;
-	let rows: TreeRow[] = [];
-	while (Date.now() < deadline) {
-		rows = await workbench.treeRows(view);
-		if (pred(rows)) {
-			return rows;
-		}
-		await workbench.page.waitForTimeout(200);
-	}
-	throw new Error(`timed out waiting for ${what}; rows: ${JSON.stringify(rows)}`);
-}
-
-function row(rows: TreeRow[], label: string | RegExp): TreeRow | undefined {
-	return rows.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
-}
 
 describe('Live cluster', () => {
 	let workbench: Workbench;
@@ -42,36 +25,35 @@ describe('Live cluster', () => {
 		await workbench.step('live', async () => {
 			await workbench.openViewContainer('Endpoint Lens');
 			await workbench.widenSideBar();
-			const rows = await rowsWhen(
-				workbench,
-				(r) => /^https:\/\/127\.0\.0\.1:\d+ · \d+ Services$/.test(row(r, 'test')?.description ?? '') && row(r, 'web')?.description === '3/3 ready · 1 slice',
+			const rows = await workbench.rowsWhen(view,
+				(r) => /^https:\/\/127\.0\.0\.1:\d+ · \d+ Services$/.test(findRow(r, 'test')?.description ?? '') && findRow(r, 'web')?.description === '3/3 ready · 1 slice',
 				'the test context to sync',
+				30_000,
 			);
 			// Every context of the kubeconfig, in its order, then the playground.
 			assert.deepEqual(
 				rows.filter((r) => r.level === 1).map((r) => r.label),
 				['test', 'test-cert', 'unreachable', 'forbidden-ns', 'Playground'],
 			);
-			assert.equal(row(rows, 'Playground')?.expanded, false, 'the playground waits, collapsed');
+			assert.equal(findRow(rows, 'Playground')?.expanded, false, 'the playground waits, collapsed');
 			// The status bar names the context the view shows.
 			const status = workbench.page.locator('.statusbar-item', { hasText: /(^|\s)test$/ }).first();
 			await status.waitFor({ timeout: 5000 });
 
 			await workbench.expandTreeItem('web', view);
 			await workbench.expandTreeItem(/^web-\w{5}$/, view);
-			const expanded = await rowsWhen(workbench, (r) => r.filter((x) => x.level === 5).length === 3, 'three web endpoints');
+			const expanded = await workbench.rowsWhen(view, (r) => r.filter((x) => x.level === 5).length === 3, 'three web endpoints');
 			const target = expanded.find((r) => r.level === 5)!;
 			const pod = target.description.split(' · ').at(-1)!;
 			const control = process.env.ENDPOINT_LENS_TEST_CONTROL_URL;
 			assert.ok(control, 'the runner passes the control URL');
 			const res = await fetch(`${control}/pods/default/${pod}/ready?value=false`, { method: 'POST' });
 			assert.equal(res.status, 204);
-			const after = await rowsWhen(
-				workbench,
-				(r) => row(r, target.label)?.description.startsWith('not ready · ') === true && row(r, 'web')?.description === '2/3 ready · 1 slice',
+			const after = await workbench.rowsWhen(view,
+				(r) => findRow(r, target.label)?.description.startsWith('not ready · ') === true && findRow(r, 'web')?.description === '2/3 ready · 1 slice',
 				'the readiness change to arrive through the watch',
 			);
-			assert.equal(row(after, /^web-\w{5}$/)?.description, 'IPv4 · http 8080/TCP · 2/3 ready');
+			assert.equal(findRow(after, /^web-\w{5}$/)?.description, 'IPv4 · http 8080/TCP · 2/3 ready');
 			await workbench.screenshot('live-cluster');
 		});
 	});

@@ -5,28 +5,10 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { TreeRow, Workbench } from './support/workbench';
-import { openWorkbench } from './support/workbench';
+import type { Workbench } from './support/workbench';
+import { findRow, openWorkbench } from './support/workbench';
 
 const view = 'Services';
-
-/** Waits until the rendered rows satisfy `pred`, and returns them. */
-async function rowsWhen(workbench: Workbench, pred: (rows: TreeRow[]) => boolean, what: string, timeoutMs = 20_000): Promise<TreeRow[]> {
-	const deadline = Date.now() + timeoutMs;
-	let rows: TreeRow[] = [];
-	while (Date.now() < deadline) {
-		rows = await workbench.treeRows(view);
-		if (pred(rows)) {
-			return rows;
-		}
-		await workbench.page.waitForTimeout(200);
-	}
-	throw new Error(`timed out waiting for ${what}; rows: ${JSON.stringify(rows)}`);
-}
-
-function row(rows: TreeRow[], label: string | RegExp): TreeRow | undefined {
-	return rows.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
-}
 
 describe('Services tree', () => {
 	let workbench: Workbench;
@@ -43,20 +25,19 @@ describe('Services tree', () => {
 		await workbench.step('open-view', async () => {
 			await workbench.openViewContainer('Endpoint Lens');
 			await workbench.widenSideBar();
-			const rows = await rowsWhen(
-				workbench,
-				(r) => row(r, 'web')?.description === '3/3 ready · 1 slice' && row(r, 'fleet')?.description === '250/250 ready · 3 slices',
+			const rows = await workbench.rowsWhen(view,
+				(r) => findRow(r, 'web')?.description === '3/3 ready · 1 slice' && findRow(r, 'fleet')?.description === '250/250 ready · 3 slices',
 				'the examples to become ready',
 			);
-			assert.equal(row(rows, 'Playground')?.level, 1);
-			assert.match(row(rows, 'Playground')?.description ?? '', /^9 workspace files · 9 Services$/);
-			assert.equal(row(rows, 'default')?.level, 2);
+			assert.equal(findRow(rows, 'Playground')?.level, 1);
+			assert.match(findRow(rows, 'Playground')?.description ?? '', /^9 workspace files · 9 Services$/);
+			assert.equal(findRow(rows, 'default')?.level, 2);
 			assert.deepEqual(
 				rows.filter((r) => r.level === 3).map((r) => r.label),
 				['api', 'db', 'echo', 'fleet', 'legacy-db', 'payments', 'peers', 'shop-metrics', 'web'],
 			);
-			assert.equal(row(rows, 'payments')?.description, 'ExternalName → payments.example.com');
-			assert.equal(row(rows, 'db')?.description, 'headless · 3/3 ready · 1 slice');
+			assert.equal(findRow(rows, 'payments')?.description, 'ExternalName → payments.example.com');
+			assert.equal(findRow(rows, 'db')?.description, 'headless · 3/3 ready · 1 slice');
 		});
 	});
 
@@ -64,11 +45,11 @@ describe('Services tree', () => {
 		await workbench.step('expand-web', async () => {
 			await workbench.expandTreeItem('web', view);
 			await workbench.expandTreeItem(/^web-\w{5}$/, view);
-			const rows = await rowsWhen(workbench, (r) => r.filter((x) => x.level === 5).length === 3, 'three endpoints under the web slice');
-			const endpoints = row(rows, 'Endpoints');
+			const rows = await workbench.rowsWhen(view, (r) => r.filter((x) => x.level === 5).length === 3, 'three endpoints under the web slice');
+			const endpoints = findRow(rows, 'Endpoints');
 			assert.equal(endpoints?.level, 4);
 			assert.equal(endpoints?.description, 'v1 · 3 ready');
-			const slice = row(rows, /^web-\w{5}$/);
+			const slice = findRow(rows, /^web-\w{5}$/);
 			assert.equal(slice?.description, 'IPv4 · http 8080/TCP · 3/3 ready');
 			for (const ep of rows.filter((r) => r.level === 5)) {
 				assert.match(ep.label, /^10\.244\.\d+\.\d+$/);
@@ -85,13 +66,12 @@ describe('Services tree', () => {
 			await workbench.treeItem(target.label, view).click({ button: 'right' });
 			const menu = workbench.page.locator('.context-view .monaco-menu');
 			await menu.locator('.action-label', { hasText: /^Mark Pod Not Ready$/ }).click();
-			const rows = await rowsWhen(
-				workbench,
-				(r) => row(r, target.label)?.description.startsWith('not ready · ') === true && row(r, 'web')?.description === '2/3 ready · 1 slice',
+			const rows = await workbench.rowsWhen(view,
+				(r) => findRow(r, target.label)?.description.startsWith('not ready · ') === true && findRow(r, 'web')?.description === '2/3 ready · 1 slice',
 				'the endpoint to show not ready',
 			);
-			assert.equal(row(rows, /^web-\w{5}$/)?.description, 'IPv4 · http 8080/TCP · 2/3 ready');
-			assert.equal(row(rows, 'Endpoints')?.description, 'v1 · 2 ready, 1 not ready');
+			assert.equal(findRow(rows, /^web-\w{5}$/)?.description, 'IPv4 · http 8080/TCP · 2/3 ready');
+			assert.equal(findRow(rows, 'Endpoints')?.description, 'v1 · 2 ready, 1 not ready');
 			await workbench.screenshot('pod-not-ready');
 		});
 	});
@@ -101,26 +81,24 @@ describe('Services tree', () => {
 			await workbench.expandTreeItem('shop-metrics', view);
 			await workbench.expandTreeItem(/^shop-metrics-\w{5}$/, view);
 			const slice = /^shop-metrics-\w{5}$/;
-			const before = await rowsWhen(workbench, (r) => row(r, slice)?.description === 'IPv4 · metrics 9100/TCP · 2/2 ready', 'the shop-metrics slice');
+			const before = await workbench.rowsWhen(view, (r) => findRow(r, slice)?.description === 'IPv4 · metrics 9100/TCP · 2/2 ready', 'the shop-metrics slice');
 			const sliceIndex = before.findIndex((r) => slice.test(r.label));
 			const target = before[sliceIndex + 1]!;
 			assert.equal(target.level, 5);
 			await workbench.treeItem(target.label, view).click({ button: 'right' });
 			await workbench.page.locator('.context-view .monaco-menu .action-label', { hasText: /^Terminate Pod Gracefully$/ }).click();
 			// The grace period is 5 s (endpointLens.playground.terminationGraceMs): the endpoint stays, terminating.
-			const rows = await rowsWhen(
-				workbench,
-				(r) => row(r, target.label)?.description.startsWith('terminating, serving · ') === true,
+			const rows = await workbench.rowsWhen(view,
+				(r) => findRow(r, target.label)?.description.startsWith('terminating, serving · ') === true,
 				'the endpoint to show terminating, serving',
 				4000,
 			);
-			assert.match(row(rows, 'shop-metrics')?.description ?? '', /^1\/[23] ready · 1 slice$/);
+			assert.match(findRow(rows, 'shop-metrics')?.description ?? '', /^1\/[23] ready · 1 slice$/);
 			const full = await workbench.screenshot('pod-terminating');
 			// The side bar alone, for the README (docs/images/services-tree.png is a copy of it).
 			await workbench.sideBar.screenshot({ path: join(dirname(full), 'services-tree-sidebar.png') });
-			await rowsWhen(
-				workbench,
-				(r) => row(r, target.label) === undefined && row(r, 'shop-metrics')?.description === '2/2 ready · 1 slice',
+			await workbench.rowsWhen(view,
+				(r) => findRow(r, target.label) === undefined && findRow(r, 'shop-metrics')?.description === '2/2 ready · 1 slice',
 				'the terminated pod to go and its replacement to be ready',
 			);
 		});

@@ -8,22 +8,11 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/core/views/servicesTree';
 import type { EndpointLensApi } from '../../src/extension/extension';
+import { treeReader } from './support/tree';
 
 let api: EndpointLensApi;
 
-function children(node?: TreeNode): TreeNode[] {
-	return api.tree.getChildren(node);
-}
-
-function label(node: TreeNode): string {
-	const l = api.tree.getTreeItem(node).label;
-	return typeof l === 'string' ? l : (l?.label ?? '');
-}
-
-function description(node: TreeNode): string {
-	const d = api.tree.getTreeItem(node).description;
-	return typeof d === 'string' ? d : '';
-}
+const { children, label, description } = treeReader(() => api);
 
 function root(name: string): TreeNode {
 	const r = children().find((n) => label(n) === name);

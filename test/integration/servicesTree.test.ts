@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/core/views/servicesTree';
 import type { EndpointLensApi } from '../../src/extension/extension';
+import { treeReader } from './support/tree';
 
 const extensionId = 'endpoint-lens.endpoint-lens';
 
@@ -24,19 +25,7 @@ function settle(): void {
 	api.playground.store.flush();
 }
 
-function children(node?: TreeNode): TreeNode[] {
-	return api.tree.getChildren(node);
-}
-
-function label(node: TreeNode): string {
-	const l = api.tree.getTreeItem(node).label;
-	return typeof l === 'string' ? l : (l?.label ?? '');
-}
-
-function description(node: TreeNode): string {
-	const d = api.tree.getTreeItem(node).description;
-	return typeof d === 'string' ? d : '';
-}
+const { children, label, description } = treeReader(() => api);
 
 /** The Playground's row (after the kube contexts' rows, when a kubeconfig is present). */
 function playgroundRow(): TreeNode {

@@ -62,6 +62,11 @@ function e2eEnvironment(): E2eEnvironment {
 	};
 }
 
+/** The first row whose label is `label` (exactly) or matches it. */
+export function findRow(rows: readonly TreeRow[], label: string | RegExp): TreeRow | undefined {
+	return rows.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
+}
+
 /** A RegExp that matches `text` exactly (strings), or the RegExp itself. */
 function exactly(text: string | RegExp): RegExp {
 	return typeof text === 'string' ? new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : text;
@@ -304,6 +309,23 @@ export class Workbench {
 		if (!after || after.width < box.width + 200) {
 			throw new Error(`the side bar did not widen (${box.width} → ${after?.width})`);
 		}
+	}
+
+	/**
+	 * Waits until the rendered rows of a view satisfy `pred` (trees update asynchronously: watches, timers), and returns
+	 * them; on timeout, throws with the rows last seen.
+	 */
+	async rowsWhen(viewName: string, pred: (rows: TreeRow[]) => boolean, what: string, timeoutMs = 20_000): Promise<TreeRow[]> {
+		const deadline = Date.now() + timeoutMs;
+		let rows: TreeRow[] = [];
+		while (Date.now() < deadline) {
+			rows = await this.treeRows(viewName);
+			if (pred(rows)) {
+				return rows;
+			}
+			await this.page.waitForTimeout(200);
+		}
+		throw new Error(`timed out waiting for ${what}; rows: ${JSON.stringify(rows)}`);
 	}
 
 	/** Closes Chromium (and with it this page). */

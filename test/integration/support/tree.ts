@@ -1,0 +1,26 @@
+/**
+ * Reading the Services tree through the extension's own provider, as VS Code does: children, labels, descriptions.
+ */
+import type { TreeNode } from '../../../src/core/views/servicesTree';
+import type { EndpointLensApi } from '../../../src/extension/extension';
+
+export interface TreeReader {
+	children(node?: TreeNode): TreeNode[];
+	label(node: TreeNode): string;
+	description(node: TreeNode): string;
+}
+
+/** A reader over the tree of `api()`, read when called (suites activate in their setup). */
+export function treeReader(api: () => EndpointLensApi): TreeReader {
+	return {
+		children: (node) => api().tree.getChildren(node),
+		label(node) {
+			const l = api().tree.getTreeItem(node).label;
+			return typeof l === 'string' ? l : (l?.label ?? '');
+		},
+		description(node) {
+			const d = api().tree.getTreeItem(node).description;
+			return typeof d === 'string' ? d : '';
+		},
+	};
+}
