@@ -1,9 +1,11 @@
 /**
- * The `endpoint-lens` command line: argument parsing and I/O only; the work is done by `scenario.ts` (simulate) and
- * `preview.ts` (preview), both pure.
+ * The `endpoint-lens` command line: argument parsing and I/O only; the work is done by `scenario.ts` (simulate),
+ * `preview.ts` (preview), both pure, and `plan.ts` (plan, which reads a live cluster; loaded on first use so that
+ * the other commands do not load the Kubernetes client).
  *
- * Exit codes: 0 on success (also when a controller reports an error: that is part of the output), 1 when preview
- * finds error diagnostics in the files, 2 for usage errors and malformed input.
+ * Exit codes: 0 on success (also when a controller reports an error: that is part of the output), 1 when preview or
+ * plan finds error diagnostics in the files, 2 for usage errors, malformed input, and (plan) kubeconfig or connection
+ * errors, 3 when `plan --exit-code` finds changes.
  */
 import { readFileSync } from 'node:fs';
 import { runScenario } from './scenario';
@@ -16,9 +18,49 @@ const usage = `Usage:
       Kinds: endpointslice-reconcile, endpointslice-sync, endpoints-sync, mirroring-reconcile.
   endpoint-lens preview FILE... [--output table|yaml|json] [--max-endpoints-per-slice N]
       Print the EndpointSlices and Endpoints the control plane would create for the Services in FILEs.
+  endpoint-lens plan FILE... [--context NAME] [--kubeconfig PATH] [--namespace NS] [--output text|json]
+                     [--max-endpoints-per-slice N] [--exit-code]
+      Compare the EndpointSlices the control plane would write once FILEs are applied with the live ones, like
+      terraform plan: per Service, the slices to create, update and delete, down to the endpoints. Read-only (lists
+      Services, Pods, Endpoints, EndpointSlices and Nodes). --context defaults to the current-context, --kubeconfig
+      to $KUBECONFIG or ~/.kube/config, NS (for objects that name no namespace) to the context's namespace.
+      Exit status: 0 (with or without changes), 1 when the files have errors, 2 for usage, kubeconfig or connection
+      errors; with --exit-code, 3 when there are changes or a Service could not be compared.
   endpoint-lens --help | --version`;
 
 class UsageError extends Error {}
+
+/** Splits `--flag=value` and gives a `value()` reader that takes the next argument otherwise. */
+function optionReader(
+	command: string,
+	args: string[],
+	i: number,
+): { flag: string; value: () => string; next: () => number } {
+	const a = args[i]!;
+	const [flag, inline] = a.startsWith('--') ? (a.split(/=(.*)/s, 2) as [string, string | undefined]) : [a, undefined];
+	let index = i;
+	return {
+		flag,
+		value: () => {
+			const v = inline ?? args[++index];
+			if (v === undefined) {
+				throw new UsageError(`${command}: ${flag} needs a value`);
+			}
+			return v;
+		},
+		next: () => index,
+	};
+}
+
+function maxEndpointsOption(command: string, v: string): number {
+	const n = Number(v);
+	if (!/^\d+$/.test(v) || n < 1 || n > 1000) {
+		throw new UsageError(
+			`${command}: --max-endpoints-per-slice must be an integer from 1 to 1000, got ${JSON.stringify(v)}`,
+		);
+	}
+	return n;
+}
 
 function readInput(file: string | undefined): string {
 	if (file === undefined || file === '-') {
@@ -75,12 +117,7 @@ function preview(args: string[]): number {
 			}
 			output = v;
 		} else if (flag === '--max-endpoints-per-slice') {
-			const v = value();
-			const n = Number(v);
-			if (!/^\d+$/.test(v) || n < 1 || n > 1000) {
-				throw new UsageError(`preview: --max-endpoints-per-slice must be an integer from 1 to 1000, got ${JSON.stringify(v)}`);
-			}
-			maxEndpointsPerSlice = n;
+			maxEndpointsPerSlice = maxEndpointsOption('preview', value());
 		} else if (flag.startsWith('-') && flag !== '-') {
 			throw new UsageError(`preview: unknown option ${flag}`);
 		} else {
@@ -97,7 +134,68 @@ function preview(args: string[]): number {
 	return hasErrors ? 1 : 0;
 }
 
-export function main(argv: string[]): number {
+async function plan(args: string[]): Promise<number> {
+	const files: string[] = [];
+	let output: 'text' | 'json' = 'text';
+	let maxEndpointsPerSlice = 100;
+	let exitCode = false;
+	const options: { kubeconfigPath?: string; context?: string; namespace?: string } = {};
+	for (let i = 0; i < args.length; i++) {
+		const a = args[i]!;
+		const { flag, value, next } = optionReader('plan', args, i);
+		if (flag === '--output' || flag === '-o') {
+			const v = value();
+			if (v !== 'text' && v !== 'json') {
+				throw new UsageError(`plan: --output must be text or json, got ${JSON.stringify(v)}`);
+			}
+			output = v;
+		} else if (flag === '--context') {
+			options.context = value();
+		} else if (flag === '--kubeconfig') {
+			options.kubeconfigPath = value();
+		} else if (flag === '--namespace' || flag === '-n') {
+			options.namespace = value();
+		} else if (flag === '--max-endpoints-per-slice') {
+			maxEndpointsPerSlice = maxEndpointsOption('plan', value());
+		} else if (flag === '--exit-code') {
+			exitCode = true;
+		} else if (flag.startsWith('-') && flag !== '-') {
+			throw new UsageError(`plan: unknown option ${flag}`);
+		} else {
+			files.push(a);
+		}
+		i = next();
+	}
+	if (files.length === 0) {
+		throw new UsageError('plan: give at least one manifest FILE (YAML or JSON)');
+	}
+	const inputs = files.map((path) => ({ path, text: readInput(path) }));
+	const { planFiles, formatPlanResult } = await import('../cluster/live/planFiles');
+	const { LiveSnapshotError } = await import('../cluster/live/snapshot');
+	let result: Awaited<ReturnType<typeof planFiles>>;
+	try {
+		result = await planFiles(inputs, { ...options, maxEndpointsPerSlice });
+	} catch (e) {
+		if (e instanceof LiveSnapshotError) {
+			throw new UsageError(`plan: ${e.message}`);
+		}
+		throw e;
+	}
+	process.stdout.write(formatPlanResult(result, output));
+	const notCompared = result.plan.services.filter((x) => x.service === 'unknown');
+	for (const ns of [...new Set(notCompared.map((x) => x.namespace))]) {
+		const names = notCompared.filter((x) => x.namespace === ns).map((x) => x.name);
+		process.stderr.write(
+			`endpoint-lens: plan: warning: namespace ${ns} could not be read; not compared: ${names.join(', ')}\n`,
+		);
+	}
+	if (result.diagnostics.some((d) => d.severity === 'error')) {
+		return 1;
+	}
+	return exitCode && (result.plan.hasChanges || result.plan.summary.notCompared > 0) ? 3 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
 	const [command, ...rest] = argv;
 	try {
 		switch (command) {
@@ -105,6 +203,8 @@ export function main(argv: string[]): number {
 				return simulate(rest);
 			case 'preview':
 				return preview(rest);
+			case 'plan':
+				return await plan(rest);
 			case '--help':
 			case '-h':
 			case 'help':
@@ -120,11 +220,14 @@ export function main(argv: string[]): number {
 		}
 	} catch (e) {
 		if (e instanceof UsageError) {
-			process.stderr.write(`endpoint-lens: ${e.message}\n${command === 'simulate' || command === 'preview' ? '' : `${usage}\n`}`);
+			const known = command === 'simulate' || command === 'preview' || command === 'plan';
+			process.stderr.write(`endpoint-lens: ${e.message}\n${known ? '' : `${usage}\n`}`);
 			return 2;
 		}
 		throw e;
 	}
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+	process.exitCode = code;
+});

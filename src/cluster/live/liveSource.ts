@@ -55,14 +55,16 @@ export interface LiveSubscription {
 	dispose(): void;
 }
 
-interface ResourceInfo {
+/** Where the API serves a kind. */
+export interface ResourceInfo {
 	apiVersion: string;
 	prefix: string;
 	plural: string;
 	namespaced: boolean;
 }
 
-const resources: Record<ResourceKind, ResourceInfo> = {
+/** The kinds Endpoint Lens reads: group-version path prefix, plural, scope. */
+export const liveResources: Readonly<Record<ResourceKind, ResourceInfo>> = {
 	Namespace: { apiVersion: 'v1', prefix: '/api/v1', plural: 'namespaces', namespaced: false },
 	Service: { apiVersion: 'v1', prefix: '/api/v1', plural: 'services', namespaced: true },
 	Endpoints: { apiVersion: 'v1', prefix: '/api/v1', plural: 'endpoints', namespaced: true },
@@ -97,16 +99,18 @@ export function withoutManagedFields<T extends TypedObject>(obj: T): T {
 	return { ...obj, metadata: rest };
 }
 
-function collectionPath(kind: ResourceKind, namespace: string | undefined): string {
-	const r = resources[kind];
+/** The list URL path of a kind, in one namespace or across all (cluster-scoped kinds ignore `namespace`). */
+export function collectionPath(kind: ResourceKind, namespace: string | undefined): string {
+	const r = liveResources[kind];
 	return namespace !== undefined && r.namespaced
 		? `${r.prefix}/namespaces/${encodeURIComponent(namespace)}/${r.plural}`
 		: `${r.prefix}/${r.plural}`;
 }
 
-function scopeText(kind: ResourceKind, namespace: string | undefined): string {
-	const plural = resources[kind].plural;
-	if (!resources[kind].namespaced) {
+/** `pods in shop`, `pods (all namespaces)`, `nodes`: the scope of a list, for messages. */
+export function scopeText(kind: ResourceKind, namespace: string | undefined): string {
+	const plural = liveResources[kind].plural;
+	if (!liveResources[kind].namespaced) {
 		return plural;
 	}
 	return namespace === undefined ? `${plural} (all namespaces)` : `${plural} in ${namespace}`;
@@ -116,7 +120,7 @@ function scopeText(kind: ResourceKind, namespace: string | undefined): string {
 // Errors
 
 /** A non-2xx answer of the API server. */
-class ApiError extends Error {
+export class ApiError extends Error {
 	constructor(
 		readonly status: number,
 		message: string,
@@ -128,9 +132,10 @@ class ApiError extends Error {
 }
 
 /** The kubeconfig's credentials could not be applied (missing cert file, failing exec plugin, …). */
-class CredentialsError extends Error {}
+export class CredentialsError extends Error {}
 
-type Failure =
+/** What a failed request means for the caller (see {@link classifyFailure}). */
+export type Failure =
 	| { type: 'gone'; message: string }
 	| { type: 'forbidden' | 'unavailable' | 'error'; message: string }
 	/** The connection itself fails: unreachable, TLS, 401, credentials. */
@@ -180,9 +185,187 @@ function statusMessage(text: string): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Requests (shared with the one-shot reads of `snapshot.ts`)
+
+/**
+ * One GET with the credentials of `kc`'s current context, answered with raw JSON (no model classes: camelCase,
+ * RFC3339 strings, int-or-string ports untouched). Rejects with an {@link ApiError} for a non-2xx answer, a
+ * {@link CredentialsError} when the credentials cannot be applied, or the socket's error.
+ */
+export async function getJson(kc: KubeConfig, server: string, path: string, signal?: AbortSignal): Promise<unknown> {
+	const options: https.RequestOptions = {
+		method: 'GET',
+		headers: { Accept: 'application/json', 'User-Agent': 'endpoint-lens' },
+	};
+	try {
+		await kc.applyToHTTPSOptions(options);
+	} catch (err) {
+		throw new CredentialsError(firstLine(err));
+	}
+	const url = new URL(server + path);
+	const transport = url.protocol === 'http:' ? http : https;
+	const agent = options.agent;
+	try {
+		return await new Promise<unknown>((resolve, reject) => {
+			const req = transport.request(url, { ...options, ...(signal ? { signal } : {}) }, (res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (chunk: Buffer) => chunks.push(chunk));
+				res.on('error', reject);
+				res.on('end', () => {
+					const text = Buffer.concat(chunks).toString('utf8');
+					const status = res.statusCode ?? 0;
+					if (status < 200 || status > 299) {
+						const fromServer = statusMessage(text);
+						reject(new ApiError(status, fromServer ?? http.STATUS_CODES[status] ?? `HTTP ${status}`, fromServer));
+						return;
+					}
+					try {
+						resolve(JSON.parse(text));
+					} catch {
+						reject(new ApiError(status, `the answer to GET ${path} is not JSON`));
+					}
+				});
+			});
+			req.on('error', reject);
+			req.setTimeout(listTimeoutMs, () =>
+				req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+			);
+			req.end();
+		});
+	} finally {
+		if (agent && typeof agent === 'object') {
+			agent.destroy();
+		}
+	}
+}
+
+/** Options of {@link listAll}. */
+export interface ListAllOptions {
+	/** Items per page (`limit`); 0 lists in one go. */
+	pageSize: number;
+	signal?: AbortSignal;
+	log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/**
+ * A full list of one scope, page by page (`limit`/`continue`, as kubectl); a 410 on a continue token restarts it
+ * unpaged. Rejects as {@link getJson} does.
+ */
+export async function listAll(
+	kc: KubeConfig,
+	server: string,
+	kind: ResourceKind,
+	namespace: string | undefined,
+	options: ListAllOptions,
+): Promise<ListResult> {
+	const { pageSize, signal } = options;
+	const path = collectionPath(kind, namespace);
+	const info = liveResources[kind];
+	const fetchAll = async (limit: number | undefined): Promise<ListResult> => {
+		const items: TypedObject[] = [];
+		let resourceVersion = '';
+		let token: string | undefined;
+		do {
+			const query = new URLSearchParams();
+			if (limit !== undefined) {
+				query.set('limit', String(limit));
+			}
+			if (token) {
+				query.set('continue', token);
+			}
+			const qs = query.toString();
+			const page = (await getJson(kc, server, qs ? `${path}?${qs}` : path, signal)) as {
+				items?: TypedObject[] | null;
+				metadata?: { resourceVersion?: string; continue?: string };
+			};
+			for (const item of page.items ?? []) {
+				// List items come without kind/apiVersion; watch events carry them. Make both alike.
+				item.kind ??= kind;
+				item.apiVersion ??= info.apiVersion;
+				items.push(withoutManagedFields(item));
+			}
+			resourceVersion ||= page.metadata?.resourceVersion ?? '';
+			token = page.metadata?.continue || undefined;
+		} while (token);
+		return { items, resourceVersion };
+	};
+	try {
+		return await fetchAll(pageSize > 0 ? pageSize : undefined);
+	} catch (err) {
+		if (err instanceof ApiError && err.status === 410 && pageSize > 0) {
+			options.log?.('info', `The list of ${scopeText(kind, namespace)} expired between pages; listing it in one go.`);
+			return fetchAll(undefined);
+		}
+		throw err;
+	}
+}
+
+/** The HTTP status of a failed request, if the server answered. */
+export function failureStatus(err: unknown): number | undefined {
+	return err instanceof ApiError
+		? err.status
+		: typeof (err as { statusCode?: unknown } | null)?.statusCode === 'number'
+			? (err as { statusCode: number }).statusCode
+			: undefined;
+}
+
+/**
+ * Sorts a failed request into what to do about it, with a sentence for the user naming the server, the user
+ * (`user`, for credential problems) and the scope of the list.
+ */
+export function classifyFailure(
+	err: unknown,
+	server: string,
+	user: string,
+	kind: ResourceKind,
+	namespace: string | undefined,
+): Failure {
+	if (err instanceof CredentialsError) {
+		return { type: 'fatal', message: `Cannot use the credentials of user "${user}" for ${server}: ${err.message}` };
+	}
+	const status = failureStatus(err);
+	if (status !== undefined) {
+		const detail = err instanceof ApiError ? err.message : http.STATUS_CODES[status] ?? `HTTP ${status}`;
+		const what = scopeText(kind, namespace);
+		switch (status) {
+			case 410:
+				return { type: 'gone', message: `The resourceVersion of ${what} expired (410 Gone).` };
+			case 401:
+				return {
+					type: 'fatal',
+					message: `${server} rejected the credentials of user "${user}" (401 Unauthorized): they may have expired.`,
+				};
+			case 403:
+				return {
+					type: 'forbidden',
+					message:
+						(err instanceof ApiError ? err.serverMessage : undefined) ??
+						`Not allowed to list ${what} (403 Forbidden).`,
+				};
+			case 404:
+				return { type: 'unavailable', message: `${server} does not serve ${liveResources[kind].apiVersion} ${liveResources[kind].plural}.` };
+			default:
+				return status >= 500 || status === 429
+					? { type: 'transient', message: `${server} answered ${status} for ${what}: ${detail}` }
+					: { type: 'error', message: `${server} answered ${status} for ${what}: ${detail}` };
+		}
+	}
+	const code = errorCode(err);
+	if (code !== undefined && unreachableCauses[code]) {
+		return { type: 'fatal', message: `Cannot reach ${server}: ${unreachableCauses[code]}` };
+	}
+	if (code !== undefined && (tlsCauses[code] || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code.includes('CERT'))) {
+		return { type: 'fatal', message: `Cannot connect securely to ${server}: ${tlsCauses[code] ?? firstLine(err)}` };
+	}
+	return { type: 'transient', message: `The connection to ${server} failed: ${firstLine(err)}` };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The source
 
-interface ListResult {
+/** A complete list of one scope. */
+export interface ListResult {
+	/** The items, with kind/apiVersion filled in and without `metadata.managedFields`. */
 	items: TypedObject[];
 	resourceVersion: string;
 }
@@ -342,7 +525,7 @@ export class LiveClusterSource {
 		this.log('info', `Connecting to ${this.server} (${this.namespace === undefined ? 'all namespaces' : `namespace ${this.namespace}`}).`);
 		this.setState({ phase: 'connecting', message: `Connecting to ${this.server}…`, limits: [], progress: { listed: 0, total: kinds.length } });
 		for (const kind of kinds) {
-			this.addReflector(kind, resources[kind].namespaced ? this.namespace : undefined);
+			this.addReflector(kind, liveResources[kind].namespaced ? this.namespace : undefined);
 		}
 		return this.starting;
 	}
@@ -385,95 +568,9 @@ export class LiveClusterSource {
 		return Math.min(maxMs, Math.round(base * (0.8 + Math.random() * 0.4)));
 	}
 
-	/** Lists one page: a GET with the context's credentials, raw JSON. */
-	private async getJson(path: string, signal: AbortSignal): Promise<unknown> {
-		const options: https.RequestOptions = {
-			method: 'GET',
-			headers: { Accept: 'application/json', 'User-Agent': 'endpoint-lens' },
-		};
-		try {
-			await this.kc.applyToHTTPSOptions(options);
-		} catch (err) {
-			throw new CredentialsError(firstLine(err));
-		}
-		const url = new URL(this.server + path);
-		const transport = url.protocol === 'http:' ? http : https;
-		const agent = options.agent;
-		try {
-			return await new Promise<unknown>((resolve, reject) => {
-				const req = transport.request(url, { ...options, signal }, (res) => {
-					const chunks: Buffer[] = [];
-					res.on('data', (chunk: Buffer) => chunks.push(chunk));
-					res.on('error', reject);
-					res.on('end', () => {
-						const text = Buffer.concat(chunks).toString('utf8');
-						const status = res.statusCode ?? 0;
-						if (status < 200 || status > 299) {
-							const fromServer = statusMessage(text);
-							reject(new ApiError(status, fromServer ?? http.STATUS_CODES[status] ?? `HTTP ${status}`, fromServer));
-							return;
-						}
-						try {
-							resolve(JSON.parse(text));
-						} catch {
-							reject(new ApiError(status, `the answer to GET ${path} is not JSON`));
-						}
-					});
-				});
-				req.on('error', reject);
-				req.setTimeout(listTimeoutMs, () =>
-					req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
-				);
-				req.end();
-			});
-		} finally {
-			if (agent && typeof agent === 'object') {
-				agent.destroy();
-			}
-		}
-	}
-
-	/** A full list of one scope, page by page; a 410 on a continue token restarts it unpaged. */
-	private async list(kind: ResourceKind, namespace: string | undefined, signal: AbortSignal): Promise<ListResult> {
-		const path = collectionPath(kind, namespace);
-		const info = resources[kind];
-		const fetchAll = async (limit: number | undefined): Promise<ListResult> => {
-			const items: TypedObject[] = [];
-			let resourceVersion = '';
-			let token: string | undefined;
-			do {
-				const query = new URLSearchParams();
-				if (limit !== undefined) {
-					query.set('limit', String(limit));
-				}
-				if (token) {
-					query.set('continue', token);
-				}
-				const qs = query.toString();
-				const page = (await this.getJson(qs ? `${path}?${qs}` : path, signal)) as {
-					items?: TypedObject[] | null;
-					metadata?: { resourceVersion?: string; continue?: string };
-				};
-				for (const item of page.items ?? []) {
-					// List items come without kind/apiVersion; watch events carry them. Make both alike.
-					item.kind ??= kind;
-					item.apiVersion ??= info.apiVersion;
-					items.push(withoutManagedFields(item));
-				}
-				resourceVersion ||= page.metadata?.resourceVersion ?? '';
-				token = page.metadata?.continue || undefined;
-			} while (token);
-			return { items, resourceVersion };
-		};
-		try {
-			return await fetchAll(this.pageSize > 0 ? this.pageSize : undefined);
-		} catch (err) {
-			if (err instanceof ApiError && err.status === 410 && this.pageSize > 0) {
-				this.log('info', `The list of ${scopeText(kind, namespace)} expired between pages; listing it in one go.`);
-				return fetchAll(undefined);
-			}
-			throw err;
-		}
+	/** A full list of one scope, paged (see {@link listAll}). */
+	private list(kind: ResourceKind, namespace: string | undefined, signal: AbortSignal): Promise<ListResult> {
+		return listAll(this.kc, this.server, kind, namespace, { pageSize: this.pageSize, signal, log: this.log });
 	}
 
 	/** Starts a watch with client-node's `Watch`. */
@@ -497,53 +594,12 @@ export class LiveClusterSource {
 		);
 	}
 
-	/** Sorts a failure into what to do about it. */
+	/** Sorts a failure into what to do about it; any HTTP answer shows the server is reachable. */
 	private classify(err: unknown, kind: ResourceKind, namespace: string | undefined): Failure {
-		const server = this.server;
-		if (err instanceof CredentialsError) {
-			return { type: 'fatal', message: `Cannot use the credentials of user "${this.user}" for ${server}: ${err.message}` };
-		}
-		const status =
-			err instanceof ApiError
-				? err.status
-				: typeof (err as { statusCode?: unknown } | null)?.statusCode === 'number'
-					? (err as { statusCode: number }).statusCode
-					: undefined;
-		if (status !== undefined) {
+		if (failureStatus(err) !== undefined) {
 			this.responded = true;
-			const detail = err instanceof ApiError ? err.message : http.STATUS_CODES[status] ?? `HTTP ${status}`;
-			const what = scopeText(kind, namespace);
-			switch (status) {
-				case 410:
-					return { type: 'gone', message: `The resourceVersion of ${what} expired (410 Gone).` };
-				case 401:
-					return {
-						type: 'fatal',
-						message: `${server} rejected the credentials of user "${this.user}" (401 Unauthorized): they may have expired.`,
-					};
-				case 403:
-					return {
-						type: 'forbidden',
-						message:
-							(err instanceof ApiError ? err.serverMessage : undefined) ??
-							`Not allowed to list ${what} (403 Forbidden).`,
-					};
-				case 404:
-					return { type: 'unavailable', message: `${server} does not serve ${resources[kind].apiVersion} ${resources[kind].plural}.` };
-				default:
-					return status >= 500 || status === 429
-						? { type: 'transient', message: `${server} answered ${status} for ${what}: ${detail}` }
-						: { type: 'error', message: `${server} answered ${status} for ${what}: ${detail}` };
-			}
 		}
-		const code = errorCode(err);
-		if (code !== undefined && unreachableCauses[code]) {
-			return { type: 'fatal', message: `Cannot reach ${server}: ${unreachableCauses[code]}` };
-		}
-		if (code !== undefined && (tlsCauses[code] || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code.includes('CERT'))) {
-			return { type: 'fatal', message: `Cannot connect securely to ${server}: ${tlsCauses[code] ?? firstLine(err)}` };
-		}
-		return { type: 'transient', message: `The connection to ${server} failed: ${firstLine(err)}` };
+		return classifyFailure(err, this.server, this.user, kind, namespace);
 	}
 
 	/** A reflector's first attempt ended (or its status changed): recompute the state. */
@@ -608,10 +664,10 @@ export class LiveClusterSource {
 	 * per namespace instead (returns true: the reflector is retired); otherwise report it as a limit (false).
 	 */
 	private fallBack(r: Reflector): boolean {
-		if (this.namespace !== undefined || r.namespace !== undefined || !resources[r.kind].namespaced) {
+		if (this.namespace !== undefined || r.namespace !== undefined || !liveResources[r.kind].namespaced) {
 			return false;
 		}
-		this.log('info', `Listing ${resources[r.kind].plural} across all namespaces is forbidden; reading them namespace by namespace.`);
+		this.log('info', `Listing ${liveResources[r.kind].plural} across all namespaces is forbidden; reading them namespace by namespace.`);
 		r.stop();
 		this.reflectors = this.reflectors.filter((x) => x !== r);
 		this.fallbackKinds.add(r.kind);

@@ -33,7 +33,22 @@ export type ManifestDiagnosticCode =
 	| 'selector-mismatch'
 	| 'simulate-annotation'
 	| 'unschedulable'
-	| 'allocation';
+	| 'allocation'
+	// Lint (src/core/analysis/lint.ts): fields and settings that do nothing or not what they say.
+	| 'unknown-field'
+	| 'external-name-ports'
+	| 'headless-without-ports'
+	// Findings about predicted Services (lint.ts `serviceFindings`).
+	| 'no-matching-pods'
+	| 'target-port-unresolved'
+	| 'protocol-mismatch'
+	| 'no-ready-endpoints'
+	| 'endpoints-not-ready'
+	| 'endpoints-over-capacity'
+	| 'port-name-mismatch'
+	| 'external-name'
+	| 'selectorless-service'
+	| 'controller-report';
 
 /** A problem with one field of one object. */
 export interface ValidationIssue {
