@@ -12,6 +12,7 @@ import type { EndpointSlice, Node, Pod, Service } from '../src/core/k8s/types';
 import { ClusterStore } from '../src/core/store/store';
 import type { TreeNode, TreeSource } from '../src/core/views/servicesTree';
 import { childrenOf, presentNode } from '../src/core/views/servicesTree';
+import { hoverBench } from './hoverBench';
 import { largeClusterBench } from './largeBench';
 import { serveLargeChild } from './serveLarge';
 import { row, time } from './timing';
@@ -153,7 +154,10 @@ async function main(): Promise<void> {
 	});
 	row('tree: expand a Service, its 10 slices and 1,000 endpoints', expand, peer3, expand.median <= 20 ? 'target ≤ 20 ms: met' : 'target ≤ 20 ms: MISSED');
 
-	// 4. The store: an informer's initial list of 30k pods, and the same pods as 30k watch events.
+	// 4. Hovers, CodeLens and diagnostics on 2,000 manifest documents.
+	hoverBench(runs);
+
+	// 5. The store: an informer's initial list of 30k pods, and the same pods as 30k watch events.
 	const storePods = makePods('fleet', 30_000, nodes.length);
 	const storeJson = JSON.stringify(storePods);
 	const peer4 = time(runs, () => JSON.parse(storeJson));

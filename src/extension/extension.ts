@@ -9,7 +9,11 @@ import { connectKubernetesTools } from './kubernetesTools';
 import { readConfiguration } from './config';
 import { Disposable } from './lifecycle';
 import { LiveContexts, contextSourceId } from './liveContexts';
+import type { PlanRun } from './planCommand';
+import { PlanDocuments } from './planCommand';
 import { PlaygroundSource } from './playgroundSource';
+import type { PreviewTarget } from './previewFeatures';
+import { PreviewFeatures } from './previewFeatures';
 import { ServicesTreeProvider } from './servicesView';
 import { ObjectYamlProvider, yamlScheme } from './yamlDocuments';
 
@@ -23,6 +27,7 @@ export interface EndpointLensApi {
 	readonly live: LiveContexts;
 	readonly tree: ServicesTreeProvider;
 	readonly treeView: vscode.TreeView<TreeNode>;
+	readonly previews: PreviewFeatures;
 	sources(): readonly TreeSource[];
 	/** Shows only these namespaces (none: all), as the Filter Namespaces command does. */
 	setNamespaceFilter(namespaces: readonly string[]): Promise<void>;
@@ -36,6 +41,8 @@ class EndpointLens extends Disposable {
 	readonly live: LiveContexts;
 	readonly tree: ServicesTreeProvider;
 	readonly treeView: vscode.TreeView<TreeNode>;
+	readonly previews: PreviewFeatures;
+	readonly plans: PlanDocuments;
 	private readonly yaml: ObjectYamlProvider;
 
 	constructor(private readonly context: vscode.ExtensionContext) {
@@ -53,6 +60,9 @@ class EndpointLens extends Disposable {
 			),
 		);
 		this._register(vscode.workspace.registerTextDocumentContentProvider(yamlScheme, this.yaml));
+		this.previews = this._register(new PreviewFeatures(config, this.live, this.log));
+		this.watchManifests(config.manifests.include);
+		this.plans = this._register(new PlanDocuments(this.live, () => config, this.log));
 
 		// Nothing is read before the view shows: then the kubeconfig, and each source when its row is expanded.
 		this.tree.onFirstShow(() => {
@@ -87,8 +97,13 @@ class EndpointLens extends Disposable {
 		this._register(
 			vscode.workspace.onDidChangeConfiguration((e) => {
 				if (e.affectsConfiguration('endpointLens')) {
+					const previous = config;
 					config = readConfiguration();
 					this.playground.updateConfig(config);
+					this.previews.updateConfig(config);
+					if (config.manifests.include !== previous.manifests.include) {
+						this.watchManifests(config.manifests.include);
+					}
 				}
 				if (e.affectsConfiguration('endpointLens.kubeconfig') || e.affectsConfiguration('vs-kubernetes')) {
 					this.live.settingsChanged();
@@ -118,6 +133,56 @@ class EndpointLens extends Disposable {
 		})) {
 			this._register(d);
 		}
+		for (const d of [
+			vscode.commands.registerCommand('endpointLens.previewSlices', (target?: PreviewTarget) => this.previewSlices(target)),
+			vscode.commands.registerCommand('endpointLens.planFile', (uri?: vscode.Uri): Promise<PlanRun | undefined> =>
+				this.plans.run(uri instanceof vscode.Uri ? uri : undefined),
+			),
+		]) {
+			this._register(d);
+		}
+	}
+
+	private manifestWatcher: vscode.FileSystemWatcher | undefined;
+
+	/** Files changed on disk (not in an editor) reach the previews' index. */
+	private watchManifests(include: string): void {
+		this.manifestWatcher?.dispose();
+		const watcher = vscode.workspace.createFileSystemWatcher(include);
+		this.manifestWatcher = watcher;
+		this._register(watcher);
+		watcher.onDidCreate((uri) => this.previews.fileChanged(uri, false));
+		watcher.onDidChange((uri) => this.previews.fileChanged(uri, false));
+		watcher.onDidDelete((uri) => this.previews.fileChanged(uri, true));
+	}
+
+	/** Preview EndpointSlices: the Service a lens or hover names, else the one under the cursor (or picked). */
+	async previewSlices(target?: PreviewTarget): Promise<void> {
+		if (!target) {
+			const editor = vscode.window.activeTextEditor;
+			if (!editor) {
+				void vscode.window.showInformationMessage('Open a manifest with a Service to preview its EndpointSlices.');
+				return;
+			}
+			const { services, underCursor } = await this.previews.servicesIn(editor.document, editor.selection.active);
+			if (services.length === 0) {
+				void vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(editor.document.uri)} defines no Service.`);
+				return;
+			}
+			target =
+				services.length === 1 || underCursor
+					? services[0]
+					: (
+							await vscode.window.showQuickPick(
+								services.map((s) => ({ label: s.name, description: s.namespace, target: s })),
+								{ placeHolder: 'Preview the EndpointSlices of which Service?' },
+							)
+						)?.target;
+			if (!target) {
+				return;
+			}
+		}
+		await this.previews.openPreview(target);
 	}
 
 	/** When the Kubernetes extension is installed: follow its kubeconfig and context, and add a folder to its explorer. */
@@ -181,6 +246,7 @@ export function activate(context: vscode.ExtensionContext): EndpointLensApi {
 		live: lens.live,
 		tree: lens.tree,
 		treeView: lens.treeView,
+		previews: lens.previews,
 		sources: () => lens.sources(),
 		setNamespaceFilter: (namespaces) => lens.setNamespaceFilter(namespaces),
 		activationMs,

@@ -78,6 +78,11 @@ export class LiveContexts extends Disposable {
 		return this.activeName;
 	}
 
+	/** The loaded kubeconfig (undefined until the view first shows or when there is none). */
+	get loadedKubeConfig(): KubeConfig | undefined {
+		return this.kubeConfig;
+	}
+
 	get activeStore(): ClusterStore {
 		return this.store;
 	}

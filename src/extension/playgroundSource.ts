@@ -11,20 +11,14 @@ import { md } from '../core/views/servicesTree';
 import type { EndpointLensConfig } from './config';
 import { runtime } from './lazy';
 import { Disposable, toDisposable } from './lifecycle';
-
-/** A manifest file as read for the playground. */
-interface LoadedFile {
-	path: string;
-	text: string;
-}
+import type { ManifestFile } from './manifestFiles';
+import { looksLikeManifestText, matchesManifestGlobs, readWorkspaceManifests } from './manifestFiles';
 
 interface LoadResult {
-	files: LoadedFile[];
+	files: ManifestFile[];
 	from: 'workspace' | 'examples';
 	skipped: { path: string; reason: string }[];
 }
-
-const looksLikeManifest = /^\s*kind:\s*\S/m;
 
 export class PlaygroundSource extends Disposable {
 	readonly id = 'playground';
@@ -88,13 +82,7 @@ export class PlaygroundSource extends Disposable {
 
 	/** Whether a saved document is one the playground reads (so saving it re-applies). */
 	reads(doc: vscode.TextDocument): boolean {
-		return (
-			this.from === 'workspace' &&
-			vscode.workspace.getWorkspaceFolder(doc.uri) !== undefined &&
-			vscode.languages.match({ scheme: 'file', pattern: this.config.playground.include }, doc) > 0 &&
-			!(vscode.languages.match({ scheme: 'file', pattern: this.config.playground.exclude }, doc) > 0) &&
-			looksLikeManifest.test(doc.getText())
-		);
+		return this.from === 'workspace' && matchesManifestGlobs(doc, this.config.manifests) && looksLikeManifestText(doc.getText());
 	}
 
 	/** Re-reads the manifests and applies them (creating, updating and pruning), as `kubectl apply --prune` would. */
@@ -119,8 +107,9 @@ export class PlaygroundSource extends Disposable {
 			config.playground.podStartupMs !== this.config.playground.podStartupMs ||
 			config.playground.terminationGraceMs !== this.config.playground.terminationGraceMs ||
 			config.playground.source !== this.config.playground.source ||
-			config.playground.include !== this.config.playground.include ||
-			config.playground.exclude !== this.config.playground.exclude;
+			config.manifests.include !== this.config.manifests.include ||
+			config.manifests.exclude !== this.config.manifests.exclude ||
+			config.manifests.maxFileBytes !== this.config.manifests.maxFileBytes;
 		this.config = config;
 		if (restart && this.starting) {
 			this.log.info('playground: settings changed, restarting');
@@ -209,39 +198,22 @@ export class PlaygroundSource extends Disposable {
 
 	private async readManifests(): Promise<LoadResult> {
 		const cfg = this.config.playground;
-		const skipped: LoadResult['skipped'] = [];
+		let skipped: LoadResult['skipped'] = [];
 		if (cfg.source !== 'examples' && !this.examplesOverride && (vscode.workspace.workspaceFolders?.length ?? 0) > 0) {
-			const uris = await vscode.workspace.findFiles(cfg.include, cfg.exclude, 2000);
-			uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
-			const files: LoadedFile[] = [];
-			for (const uri of uris) {
-				const rel = vscode.workspace.asRelativePath(uri);
-				try {
-					const stat = await vscode.workspace.fs.stat(uri);
-					if (stat.size > cfg.maxFileBytes) {
-						skipped.push({ path: rel, reason: `larger than ${Math.round(cfg.maxFileBytes / 1024)} KB (endpointLens.playground.maxFileSizeKB)` });
-						continue;
-					}
-					const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-					if (looksLikeManifest.test(text)) {
-						files.push({ path: uri.fsPath, text });
-					}
-				} catch (err) {
-					skipped.push({ path: rel, reason: err instanceof Error ? err.message : String(err) });
-				}
-			}
-			if (files.length > 0 || cfg.source === 'workspace') {
-				return { files, from: 'workspace', skipped };
+			const scan = await readWorkspaceManifests(this.config.manifests);
+			skipped = scan.skipped;
+			if (scan.files.length > 0 || cfg.source === 'workspace') {
+				return { files: scan.files, from: 'workspace', skipped };
 			}
 		}
 		return { files: await this.readExamples(), from: 'examples', skipped };
 	}
 
-	private async readExamples(): Promise<LoadedFile[]> {
+	private async readExamples(): Promise<ManifestFile[]> {
 		const dir = vscode.Uri.joinPath(this.extensionUri, 'examples');
 		const entries = await vscode.workspace.fs.readDirectory(dir);
 		const names = entries.filter(([n, t]) => t === vscode.FileType.File && /\.ya?ml$/.test(n)).map(([n]) => n).sort();
-		const files: LoadedFile[] = [];
+		const files: ManifestFile[] = [];
 		for (const name of names) {
 			const uri = vscode.Uri.joinPath(dir, name);
 			files.push({ path: `examples/${name}`, text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) });

@@ -8,3 +8,7 @@ export { PlaygroundCluster } from '../cluster/playground/playground';
 export { loadKubeconfig, resolveKubeconfig } from '../cluster/live/kubeconfig';
 export { LiveClusterSource } from '../cluster/live/liveSource';
 export { stringify as stringifyYaml } from 'yaml';
+export { WorkspaceIndex } from '../core/manifests/workspaceIndex';
+export { computeCodeLenses, computeDiagnostics, computeHover, previewSlicesYaml } from '../core/hover/preview';
+export { formatPlanResult, planFiles } from '../cluster/live/planFiles';
+export { planYaml } from '../core/analysis/plan';

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/core/views/servicesTree';
 import type { EndpointLensApi } from '../../src/extension/extension';
+import type { PlanRun } from '../../src/extension/planCommand';
 import { treeReader } from './support/tree';
 
 let api: EndpointLensApi;
@@ -21,11 +22,11 @@ function root(name: string): TreeNode {
 }
 
 /** Polls `check` until it stops throwing, or rethrows after `ms`. */
-async function eventually<T>(check: () => T, ms = 15_000): Promise<T> {
+async function eventually<T>(check: () => T | Promise<T>, ms = 15_000): Promise<T> {
 	const deadline = Date.now() + ms;
 	for (;;) {
 		try {
-			return check();
+			return await check();
 		} catch (err) {
 			if (Date.now() > deadline) {
 				throw err;
@@ -122,4 +123,69 @@ suite('Kube contexts from the test API server', () => {
 			await fetch(`${control}/pods/default/${pod}/ready?value=true`, { method: 'POST' });
 		}
 	});
+
+	test('Plan Slices for This File: no changes for the files as applied, then exactly the scale-up of an unsaved edit', async function () {
+		this.timeout(60_000);
+		assert.equal(api.live.active, 'test');
+		const folder = vscode.workspace.workspaceFolders![0]!.uri;
+		const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'web.yaml'));
+		await vscode.window.showTextDocument(doc);
+		const same = await vscode.commands.executeCommand<PlanRun | undefined>('endpointLens.planFile', doc.uri);
+		assert.ok(same, 'the plan ran');
+		assert.equal(same.context, 'test');
+		assert.equal(same.result.plan.hasChanges, false, JSON.stringify(same.result.plan.summary));
+		const text = (await vscode.workspace.openTextDocument(same.text)).getText();
+		assert.match(text, /No changes/);
+		const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+		assert.ok(
+			tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === same.after.toString()),
+			'a diff editor shows the live slices against the planned ones',
+		);
+
+		const line = doc.getText().split('\n').findIndex((l) => l.trim() === 'replicas: 3');
+		assert.ok(line >= 0);
+		const edit = new vscode.WorkspaceEdit();
+		edit.replace(doc.uri, doc.lineAt(line).range, '  replicas: 5');
+		assert.ok(await vscode.workspace.applyEdit(edit));
+		try {
+			const up = await vscode.commands.executeCommand<PlanRun | undefined>('endpointLens.planFile', doc.uri);
+			assert.ok(up);
+			const web = up.result.plan.services.find((s) => s.namespace === 'default' && s.name === 'web');
+			assert.ok(web, 'the plan covers Service web');
+			assert.deepEqual(
+				web.slices.map((s) => [s.action, s.endpointsBefore, s.endpointsAfter]),
+				[['update', 3, 5]],
+			);
+			assert.equal(web.slices[0]!.added.length, 2);
+			assert.equal(web.slices[0]!.removed.length, 0);
+			const planText = (await vscode.workspace.openTextDocument(up.text)).getText();
+			assert.match(planText, /1 to update/);
+			const after = (await vscode.workspace.openTextDocument(up.after)).getText();
+			const before = (await vscode.workspace.openTextDocument(up.before)).getText();
+			assert.equal((after.match(/targetRef:/g) ?? []).length - (before.match(/targetRef:/g) ?? []).length, 2);
+		} finally {
+			// The line back, saved: the document is clean and the disk unchanged for the suites that follow.
+			const back = new vscode.WorkspaceEdit();
+			back.replace(doc.uri, doc.lineAt(line).range, '  replicas: 3');
+			assert.ok(await vscode.workspace.applyEdit(back));
+			assert.ok(await doc.save());
+		}
+	});
+
+	test('a hover on a manifest Service, with the context connected, counts the live pods and compares with the live slices', async function () {
+		this.timeout(60_000);
+		const folder = vscode.workspace.workspaceFolders![0]!.uri;
+		const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'web.yaml'));
+		await vscode.window.showTextDocument(doc);
+		await api.previews.whenIdle();
+		const at = doc.positionAt(doc.getText().indexOf('name: web', doc.getText().indexOf('kind: Service')) + 7);
+		const text = await eventually(async () => {
+			const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+			const md = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
+			assert.match(md, /context test|\(test\)/, md);
+			return md;
+		});
+		assert.match(text, /[Ll]ive/);
+	});
 });
+

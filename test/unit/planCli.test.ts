@@ -149,7 +149,12 @@ describe('endpoint-lens plan against the test API server', () => {
 	it('a scale-up: the live slice gets the new pods, text and json agree; --exit-code gives 3', async () => {
 		const scaled = file('shop-5.yaml', shopText.replace('replicas: 3', 'replicas: 5'));
 		const liveSlice = (server.list('EndpointSlice', 'shop') as EndpointSlice[])[0]!;
-		const livePods = (server.list('Pod', 'shop') as Pod[]).map((p) => p.metadata?.name);
+		const live = server.list('Pod', 'shop') as Pod[];
+		const livePods = live.map((p) => p.metadata?.name);
+		const liveIPs = live.map((p) => p.status?.podIP);
+		// The template is unchanged: the new pods are the live ReplicaSet's (same pod-template-hash).
+		const hashes = [...new Set(live.map((p) => p.metadata?.labels?.['pod-template-hash']))];
+		assert.equal(hashes.length, 1);
 
 		const text = await runCli(['plan', scaled, '--kubeconfig', kubeconfig, '--exit-code']);
 		assert.equal(text.status, 3, text.stderr);
@@ -158,7 +163,8 @@ describe('endpoint-lens plan against the test API server', () => {
 		assert.ok(at > 0, text.stdout);
 		const added = lines.slice(at + 1, at + 3);
 		for (const l of added) {
-			assert.match(l, /^ {6}\+ 10\.244\.\d+\.\d+ web-[a-z0-9]+-[a-z0-9]{5} \(ready, new pod\)$/);
+			const pod = `web-${hashes[0]}-[a-z0-9]{5}`;
+			assert.match(l, new RegExp(`^ {6}\\+ 10\\.244\\.\\d+\\.\\d+ ${pod} \\(ready, new pod\\)$`));
 		}
 		assert.doesNotMatch(lines[at + 3] ?? '', /^ {6}[-+~] /, 'no other endpoint changes');
 		assert.ok(lines.includes('Service shop/web · endpoints 3 → 5'), text.stdout);
@@ -177,12 +183,51 @@ describe('endpoint-lens plan against the test API server', () => {
 		assert.deepEqual(slice.removed, []);
 		assert.deepEqual(slice.changed, []);
 		assert.equal(slice.added.length, 2);
+		assert.equal(new Set(slice.added.map((e) => e.pod)).size, 2);
 		for (const e of slice.added) {
 			assert.equal(e.newPod, true);
 			assert.ok(!livePods.includes(e.pod), `${e.pod} is a new pod`);
+			assert.ok(!liveIPs.includes(e.addresses[0]), `${e.addresses[0]} is no live pod's IP`);
 			assert.ok(added.some((l) => l.includes(`${e.addresses[0]} ${e.pod} `)), `${e.pod} is in the text too`);
 		}
 		assert.deepEqual(out.plan.summary, { create: 0, update: 1, delete: 0, unchanged: 0, notCompared: 0 });
+	});
+
+	it('a scale-down: the live slice loses the pods a ReplicaSet removes, and keeps the one it keeps', async () => {
+		const scaled = file('shop-1.yaml', shopText.replace('replicas: 3', 'replicas: 1'));
+		const liveSlice = (server.list('EndpointSlice', 'shop') as EndpointSlice[])[0]!;
+		const live = server.list('Pod', 'shop') as Pod[];
+		assert.equal(live.length, 3);
+		const ready = (p: Pod) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+		// A ReplicaSet keeps ready pods first, then older ones, then by name.
+		const [kept, ...removed] = [...live].sort(
+			(a, b) =>
+				Number(ready(b)) - Number(ready(a)) ||
+				(a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? '') ||
+				(a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''),
+		) as [Pod, ...Pod[]];
+
+		const text = await runCli(['plan', scaled, '--kubeconfig', kubeconfig]);
+		assert.equal(text.status, 0, text.stderr);
+		const lines = text.stdout.trimEnd().split('\n');
+		const at = lines.indexOf(`  ~ update EndpointSlice ${liveSlice.metadata?.name} (IPv4) · endpoints 3 → 1`);
+		assert.ok(at > 0, text.stdout);
+		assert.deepEqual(
+			lines.slice(at + 1, at + 3).sort(),
+			removed.map((p) => `      - ${p.status?.podIP} ${p.metadata?.name} (ready)`).sort(),
+		);
+		assert.doesNotMatch(lines[at + 3] ?? '', /^ {6}[-+~] /, 'no other endpoint changes');
+		assert.ok(lines.includes('    Deployment web keeps 1 of its 3 live pods'), text.stdout);
+		assert.ok(lines.includes('    v1 Endpoints: update · addresses 3 → 1 (ready 3 → 1)'), text.stdout);
+		assert.ok(!lines.includes('Notes:'), 'no new pods, no placeholder note');
+		assert.equal(lines.at(-1), 'Plan: 0 to create, 1 to update, 0 to delete.');
+
+		const out = json(await runCli(['plan', scaled, '--kubeconfig', kubeconfig, '-o', 'json']));
+		const web = serviceOf(out.plan, 'shop', 'web');
+		const slice = web.slices[0]!;
+		assert.deepEqual(slice.after?.endpoints?.map((e) => e.targetRef?.uid), [kept.metadata?.uid]);
+		assert.deepEqual(slice.added, []);
+		assert.deepEqual(slice.changed, []);
 	});
 
 	it('a new Service and a Service in another namespace: create, and a multi-namespace read', async () => {

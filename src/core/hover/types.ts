@@ -5,6 +5,7 @@
  */
 import type { EndpointSlice, Endpoints, Node, Pod, Service } from '../k8s/types';
 import type { SourceRange } from '../manifests/parse';
+import type { WorkspaceIndex } from '../manifests/workspaceIndex';
 
 /**
  * What a connected cluster shows, read from the live store. Only namespaces the store has listed are answered;
@@ -55,4 +56,20 @@ export interface CodeLensModel {
 	command: LensCommand;
 	/** The Service the lens is about (and the file it is written in). */
 	target: { file: string; namespace: string; name: string };
+}
+
+/** What the preview features are given: the index, and optionally a read-only view of a connected cluster. */
+export interface PreviewContext {
+	index: WorkspaceIndex;
+	/** The connected cluster, when the user allows predictions to use it. */
+	live?: LiveView;
+	/** Endpoints listed in a hover before "and N more" (default 10). */
+	maxHoverEndpoints?: number;
+}
+
+/** A document as the editor has it: its path (the index's key), text and version. */
+export interface PreviewDocument {
+	path: string;
+	text: string;
+	version?: number;
 }

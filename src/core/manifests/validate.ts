@@ -34,6 +34,7 @@ export type ManifestDiagnosticCode =
 	| 'simulate-annotation'
 	| 'unschedulable'
 	| 'allocation'
+	| 'file-too-large'
 	// Lint (src/core/analysis/lint.ts): fields and settings that do nothing or not what they say.
 	| 'unknown-field'
 	| 'external-name-ports'

@@ -20,7 +20,7 @@ import { parseIP } from '../k8s/ip';
 import type { EndpointSlice, Endpoints, Node, Pod, Service, TypedObject } from '../k8s/types';
 import type { ManifestDiagnostic, ParsedManifest, SourceRange } from './parse';
 import { parseManifestFiles } from './parse';
-import type { ExpandProblem, SimulateSpec, SyntheticNodeOptions } from './workloads';
+import type { SimulateSpec, SyntheticNodeOptions } from './workloads';
 import { expandWorkload, syntheticNodes, workloadKey } from './workloads';
 
 /** A file's path (for diagnostics and source links) and its text. */
@@ -80,7 +80,16 @@ export interface WorkspaceModel {
 	sources: Record<string, ParsedManifest>;
 }
 
-const workloadKinds = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
+/** The kinds that expand into pods: the workload controllers' kinds and bare Pods. */
+export const workloadKinds: ReadonlySet<string> = new Set([
+	'Deployment',
+	'ReplicaSet',
+	'StatefulSet',
+	'DaemonSet',
+	'Job',
+	'CronJob',
+	'Pod',
+]);
 
 /**
  * The range of `path` (`spec.clusterIPs[0]`) in a manifest, falling back to the closest parent that has one, then
@@ -99,7 +108,8 @@ export function rangeOfPath(manifest: ParsedManifest, path: string | undefined):
 	return { start: manifest.range.start, end: manifest.range.start };
 }
 
-function diagnosticFor(
+/** A diagnostic about `path` in a manifest (located with `rangeOfPath`). */
+export function manifestDiagnostic(
 	manifest: ParsedManifest,
 	severity: ManifestDiagnostic['severity'],
 	code: ManifestDiagnostic['code'],
@@ -122,8 +132,115 @@ function diagnosticFor(
 	};
 }
 
-function identity(m: ParsedManifest): string {
+/** The identity of an object: `Kind/namespace/name`. Two manifests with one identity define the same object. */
+export function manifestIdentity(m: ParsedManifest): string {
 	return `${m.kind}/${m.namespace ?? ''}/${m.name}`;
+}
+
+/** The warning on a later definition of an object that `prev` already defines. */
+export function duplicateDiagnostic(m: ParsedManifest, prev: ParsedManifest): ManifestDiagnostic {
+	return manifestDiagnostic(
+		m,
+		'warning',
+		'duplicate-object',
+		`${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name} is also defined in ${prev.file}:${prev.range.start.line + 1}; this later definition wins`,
+		'metadata.name',
+	);
+}
+
+/** Addresses written in manifests (Service cluster IPs, Pod IPs): taken before anything is allocated. */
+export function writtenIPs(manifests: Iterable<ParsedManifest>, into = new Set<string>()): Set<string> {
+	for (const m of manifests) {
+		if (m.kind === 'Service') {
+			const spec = (m.object as Service).spec;
+			for (const ip of [spec?.clusterIP, ...(spec?.clusterIPs ?? [])]) {
+				if (typeof ip === 'string' && parseIP(ip)) {
+					into.add(ip);
+				}
+			}
+		} else if (m.kind === 'Pod') {
+			for (const ip of (m.object as Pod).status?.podIPs ?? []) {
+				if (typeof ip?.ip === 'string') {
+					into.add(ip.ip);
+				}
+			}
+		}
+	}
+	return into;
+}
+
+/**
+ * Defaults a Service manifest as the API server would (allocating cluster IPs and node ports into the sets given).
+ * The Service is undefined when the API server would reject it; `diagnostics` say why.
+ */
+export function defaultServiceManifest(
+	m: ParsedManifest,
+	profile: ClusterProfile,
+	ctx: { defaultNamespace: string; allocatedIPs: Set<string>; allocatedNodePorts: Set<number> },
+): { service: Service | undefined; diagnostics: ManifestDiagnostic[] } {
+	const problems: DefaultingProblem[] = [];
+	const svc = defaultService(m.object as Service, profile, { ...ctx, problems });
+	const diagnostics = problems.map((p) =>
+		manifestDiagnostic(m, p.severity, 'invalid-value', `${p.path}: ${p.message}`, p.path),
+	);
+	return { service: problems.some((p) => p.severity === 'error') ? undefined : svc, diagnostics };
+}
+
+/** Options of `expandWorkloadManifest`. */
+export interface ExpandManifestOptions {
+	profile: ClusterProfile;
+	nodes: readonly Node[];
+	/** Pod and service IPs already taken; updated in place. */
+	allocatedIPs: Set<string>;
+	defaultNamespace: string;
+	simulate?: Readonly<Record<string, SimulateSpec>>;
+}
+
+/** Expands a workload (or bare Pod) manifest into its model and pods, with its problems as diagnostics. */
+export function expandWorkloadManifest(
+	m: ParsedManifest,
+	options: ExpandManifestOptions,
+): { workload: WorkloadModel; diagnostics: ManifestDiagnostic[] } {
+	const override = options.simulate?.[workloadKey(m.kind, m.namespace, m.name)];
+	const r = expandWorkload(m.object as Parameters<typeof expandWorkload>[0], {
+		profile: options.profile,
+		nodes: options.nodes,
+		allocatedIPs: options.allocatedIPs,
+		defaultNamespace: options.defaultNamespace,
+		...(override ? { simulate: override } : {}),
+	});
+	return {
+		workload: {
+			kind: m.kind,
+			namespace: m.namespace,
+			name: r.workload.metadata?.name ?? m.name,
+			uid: r.workload.metadata?.uid ?? '',
+			object: r.workload,
+			manifest: m,
+			pods: r.pods,
+			owned: r.owned,
+			...(r.simulate ? { simulate: r.simulate } : {}),
+		},
+		diagnostics: r.problems.map((p) => manifestDiagnostic(m, p.severity, p.code, p.message, p.path)),
+	};
+}
+
+/** The cluster's nodes: the files' Node manifests (defaulted), or synthetic ones when there are none. */
+export function workspaceNodes(
+	nodeManifests: readonly ParsedManifest[],
+	profile: ClusterProfile,
+	options: { defaultNamespace: string; nodes?: SyntheticNodeOptions },
+): { nodes: Node[]; synthetic: boolean; sources: Map<string, ParsedManifest> } {
+	const sources = new Map<string, ParsedManifest>();
+	if (nodeManifests.length === 0) {
+		return { nodes: syntheticNodes({ ...options.nodes, profile }), synthetic: true, sources };
+	}
+	const nodes = nodeManifests.map((m) => {
+		const n = defaultNode(m.object as Node, profile, { defaultNamespace: options.defaultNamespace });
+		sources.set(n.metadata!.uid!, m);
+		return n;
+	});
+	return { nodes, synthetic: false, sources };
 }
 
 /**
@@ -144,55 +261,28 @@ export function buildWorkspaceModel(files: readonly WorkspaceFile[], options: Wo
 		if (!m.supported) {
 			continue;
 		}
-		const key = identity(m);
+		const key = manifestIdentity(m);
 		const prev = latest.get(key);
 		if (prev) {
-			diagnostics.push(
-				diagnosticFor(
-					m,
-					'warning',
-					'duplicate-object',
-					`${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name} is also defined in ${prev.file}:${prev.range.start.line + 1}; this later definition wins`,
-					'metadata.name',
-				),
-			);
+			diagnostics.push(duplicateDiagnostic(m, prev));
 			latest.delete(key);
 		}
 		latest.set(key, m);
 	}
-	const chosen = parsed.manifests.filter((m) => m.supported && latest.get(identity(m)) === m);
+	const chosen = parsed.manifests.filter((m) => m.supported && latest.get(manifestIdentity(m)) === m);
 	const sources: Record<string, ParsedManifest> = Object.create(null) as Record<string, ParsedManifest>;
 	const dctx = { defaultNamespace };
 
 	// Addresses written in the files are taken before anything is allocated.
-	const allocatedIPs = new Set<string>();
+	const allocatedIPs = writtenIPs(chosen);
 	const allocatedNodePorts = new Set<number>();
-	for (const m of chosen) {
-		if (m.kind === 'Service') {
-			const spec = (m.object as Service).spec;
-			for (const ip of [spec?.clusterIP, ...(spec?.clusterIPs ?? [])]) {
-				if (typeof ip === 'string' && parseIP(ip)) {
-					allocatedIPs.add(ip);
-				}
-			}
-		} else if (m.kind === 'Pod') {
-			for (const ip of (m.object as Pod).status?.podIPs ?? []) {
-				if (typeof ip?.ip === 'string') {
-					allocatedIPs.add(ip.ip);
-				}
-			}
-		}
-	}
 
 	const fileNodes = chosen.filter((m) => m.kind === 'Node');
-	const nodes =
-		fileNodes.length > 0
-			? fileNodes.map((m) => {
-					const n = defaultNode(m.object as Node, profile, dctx);
-					sources[n.metadata!.uid!] = m;
-					return n;
-				})
-			: syntheticNodes({ ...options.nodes, profile });
+	const workspace = workspaceNodes(fileNodes, profile, { ...dctx, ...(options.nodes ? { nodes: options.nodes } : {}) });
+	for (const [uid, m] of workspace.sources) {
+		sources[uid] = m;
+	}
+	const nodes = workspace.nodes;
 
 	const services: Service[] = [];
 	const endpoints: Endpoints[] = [];
@@ -203,21 +293,12 @@ export function buildWorkspaceModel(files: readonly WorkspaceFile[], options: Wo
 	for (const m of chosen) {
 		switch (m.kind) {
 			case 'Service': {
-				const problems: DefaultingProblem[] = [];
-				const svc = defaultService(m.object as Service, profile, {
-					...dctx,
-					problems,
-					allocatedIPs,
-					allocatedNodePorts,
-				});
-				for (const p of problems) {
-					diagnostics.push(diagnosticFor(m, p.severity, 'invalid-value', `${p.path}: ${p.message}`, p.path));
+				const r = defaultServiceManifest(m, profile, { ...dctx, allocatedIPs, allocatedNodePorts });
+				diagnostics.push(...r.diagnostics);
+				if (r.service) {
+					services.push(r.service);
+					sources[r.service.metadata!.uid!] = m;
 				}
-				if (problems.some((p) => p.severity === 'error')) {
-					break;
-				}
-				services.push(svc);
-				sources[svc.metadata!.uid!] = m;
 				break;
 			}
 			case 'Endpoints': {
@@ -239,32 +320,17 @@ export function buildWorkspaceModel(files: readonly WorkspaceFile[], options: Wo
 		if (!workloadKinds.has(m.kind)) {
 			continue;
 		}
-		const key = workloadKey(m.kind, m.namespace, m.name);
-		const override = options.simulate?.[key];
-		const r = expandWorkload(m.object as Parameters<typeof expandWorkload>[0], {
+		const r = expandWorkloadManifest(m, {
 			profile,
 			nodes,
 			allocatedIPs,
 			defaultNamespace,
-			...(override ? { simulate: override } : {}),
+			...(options.simulate ? { simulate: options.simulate } : {}),
 		});
-		for (const p of r.problems) {
-			diagnostics.push(expandDiagnostic(m, p));
-		}
-		const uid = r.workload.metadata?.uid ?? '';
-		sources[uid] = m;
-		pods.push(...r.pods);
-		workloads.push({
-			kind: m.kind,
-			namespace: m.namespace,
-			name: r.workload.metadata?.name ?? m.name,
-			uid,
-			object: r.workload,
-			manifest: m,
-			pods: r.pods,
-			owned: r.owned,
-			...(r.simulate ? { simulate: r.simulate } : {}),
-		});
+		diagnostics.push(...r.diagnostics);
+		sources[r.workload.uid] = m;
+		pods.push(...r.workload.pods);
+		workloads.push(r.workload);
 	}
 
 	return {
@@ -274,14 +340,10 @@ export function buildWorkspaceModel(files: readonly WorkspaceFile[], options: Wo
 		endpointSlices,
 		pods,
 		nodes,
-		syntheticNodes: fileNodes.length === 0,
+		syntheticNodes: workspace.synthetic,
 		workloads,
 		manifests: parsed.manifests,
 		diagnostics,
 		sources,
 	};
-}
-
-function expandDiagnostic(m: ParsedManifest, p: ExpandProblem): ManifestDiagnostic {
-	return diagnosticFor(m, p.severity, p.code, p.message, p.path);
 }

@@ -234,6 +234,61 @@ export class Workbench {
 		await palette.waitFor({ state: 'hidden' });
 	}
 
+	/** Opens a workspace file in the editor by its name, through Quick Open (Ctrl+P), and waits for its tab. */
+	async openFile(name: string): Promise<void> {
+		const palette = this.page.locator('.quick-input-widget');
+		await this.page.keyboard.press('Control+P');
+		const input = palette.locator('.quick-input-box input');
+		await input.waitFor();
+		await input.fill(name);
+		await palette
+			.locator('.quick-input-list .monaco-list-row')
+			.filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) })
+			.first()
+			.click();
+		await palette.waitFor({ state: 'hidden' });
+		await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+		await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+	}
+
+	/** Puts the cursor on a 1-based line and column of the active editor (Go to Line, Ctrl+G). */
+	async goTo(line: number, column: number): Promise<void> {
+		const palette = this.page.locator('.quick-input-widget');
+		await this.page.keyboard.press('Control+G');
+		const input = palette.locator('.quick-input-box input');
+		await input.waitFor();
+		await input.fill(`:${line}:${column}`);
+		await this.page.keyboard.press('Enter');
+		await palette.waitFor({ state: 'hidden' });
+	}
+
+	/**
+	 * Shows the hover at the cursor (Show or Focus Hover) and waits until a hover whose text matches `expected` is on
+	 * screen; returns its text.
+	 */
+	async hoverAtCursor(expected: RegExp, timeoutMs = 20_000): Promise<string> {
+		const hover = this.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expected }).first();
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			await this.runCommand('Show or Focus Hover');
+			try {
+				await hover.waitFor({ timeout: 3000 });
+				return (await hover.textContent()) ?? '';
+			} catch (error) {
+				if (Date.now() > deadline) {
+					throw error;
+				}
+				await this.page.keyboard.press('Escape');
+			}
+		}
+	}
+
+	/** The CodeLens titles the active editor shows, top to bottom. */
+	async codeLensTitles(): Promise<string[]> {
+		const lenses = this.page.locator('.editor-instance .monaco-editor .codelens-decoration');
+		return (await lenses.allTextContents()).map((t) => t.trim()).filter((t) => t !== '');
+	}
+
 	/** The names in the Extensions view's Installed list (Extensions: Show Installed Extensions). */
 	async installedExtensions(): Promise<string[]> {
 		await this.runCommand('Extensions: Show Installed Extensions');

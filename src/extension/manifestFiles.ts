@@ -1,0 +1,87 @@
+/**
+ * The workspace's manifest files, as the playground and the previews read them (`endpointLens.manifests.*`): found
+ * with `findFiles`, larger files skipped and reported, files without a `kind:` line ignored. Reading yields to the
+ * event loop between files, so a big workspace never blocks the extension host.
+ */
+import * as vscode from 'vscode';
+import type { EndpointLensConfig } from './config';
+
+/** A manifest file's path and text. */
+export interface ManifestFile {
+	path: string;
+	text: string;
+}
+
+export interface ManifestScan {
+	files: ManifestFile[];
+	/** Files not read, with why (relative paths). */
+	skipped: { path: string; reason: string }[];
+}
+
+/** At most this many files are read (findFiles' limit). */
+export const maxManifestFiles = 5000;
+
+const looksLikeManifest = /^\s*kind:\s*\S/m;
+
+export function looksLikeManifestText(text: string): boolean {
+	return looksLikeManifest.test(text);
+}
+
+/** Whether a document is one of the workspace's manifest files by the settings' globs (its text is not read). */
+export function matchesManifestGlobs(doc: vscode.TextDocument, cfg: EndpointLensConfig['manifests']): boolean {
+	return (
+		vscode.workspace.getWorkspaceFolder(doc.uri) !== undefined &&
+		vscode.languages.match({ scheme: 'file', pattern: cfg.include }, doc) > 0 &&
+		!(vscode.languages.match({ scheme: 'file', pattern: cfg.exclude }, doc) > 0)
+	);
+}
+
+/** The length of a document in UTF-16 code units, without copying its text. */
+export function documentLength(doc: vscode.TextDocument): number {
+	return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Reads the workspace's manifest files, sorted by path. */
+export async function readWorkspaceManifests(
+	cfg: EndpointLensConfig['manifests'],
+	token?: vscode.CancellationToken,
+): Promise<ManifestScan> {
+	const skipped: ManifestScan['skipped'] = [];
+	const files: ManifestFile[] = [];
+	if ((vscode.workspace.workspaceFolders?.length ?? 0) === 0) {
+		return { files, skipped };
+	}
+	const uris = await vscode.workspace.findFiles(cfg.include, cfg.exclude, maxManifestFiles, token);
+	uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+	const decoder = new TextDecoder();
+	let last = performance.now();
+	for (const uri of uris) {
+		if (token?.isCancellationRequested) {
+			break;
+		}
+		const rel = vscode.workspace.asRelativePath(uri);
+		try {
+			const stat = await vscode.workspace.fs.stat(uri);
+			if (stat.size > cfg.maxFileBytes) {
+				skipped.push({
+					path: rel,
+					reason: `larger than ${Math.round(cfg.maxFileBytes / 1024)} KB (endpointLens.manifests.maxFileSizeKB)`,
+				});
+				continue;
+			}
+			const text = decoder.decode(await vscode.workspace.fs.readFile(uri));
+			if (looksLikeManifest.test(text)) {
+				files.push({ path: uri.fsPath, text });
+			}
+		} catch (err) {
+			skipped.push({ path: rel, reason: err instanceof Error ? err.message : String(err) });
+		}
+		if (performance.now() - last > 15) {
+			await yieldToEventLoop();
+			last = performance.now();
+		}
+	}
+	return { files, skipped };
+}
