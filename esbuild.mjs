@@ -47,6 +47,10 @@ const bundles = [
 		},
 	},
 	{
+		// The manifest parser on a worker thread: large documents are parsed off the extension host's thread.
+		options: { ...nodeBundle, entryPoints: ['src/extension/parseWorkerMain.ts'], outfile: 'dist/parseWorker.js' },
+	},
+	{
 		options: {
 			...nodeBundle,
 			entryPoints: ['src/cli/cli.ts'],

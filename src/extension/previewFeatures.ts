@@ -19,7 +19,8 @@ import { runtime } from './lazy';
 import { Disposable, toDisposable } from './lifecycle';
 import type { LiveContexts } from './liveContexts';
 import { liveViewOf } from './liveView';
-import { documentLength, looksLikeManifestText, matchesManifestGlobs, readWorkspaceManifests } from './manifestFiles';
+import { documentLength, fileSize, looksLikeManifestText, matchesManifestGlobs, readText, readWorkspaceManifests } from './manifestFiles';
+import { ParseWorker, workerParseThreshold } from './parseWorker';
 
 export const previewScheme = 'endpoint-lens-preview';
 
@@ -102,6 +103,9 @@ export class PreviewFeatures
 	private readonly dirty = new Map<string, vscode.TextDocument>();
 	private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 	private liveTimer: ReturnType<typeof setTimeout> | undefined;
+	private readonly worker = new ParseWorker();
+	/** Large documents being parsed on the worker, by index key. */
+	private readonly parsing = new Map<string, { version: number | undefined; text: string; done: Promise<void> }>();
 
 	constructor(
 		private config: EndpointLensConfig,
@@ -116,6 +120,7 @@ export class PreviewFeatures
 			toDisposable(() => {
 				clearTimeout(this.refreshTimer);
 				clearTimeout(this.liveTimer);
+				this.worker.dispose();
 			}),
 		);
 		this._register(vscode.workspace.onDidOpenTextDocument((doc) => this.documentChanged(doc)));
@@ -153,6 +158,57 @@ export class PreviewFeatures
 		this.scheduleRefresh();
 	}
 
+	/**
+	 * Puts a file's text into the index. Large texts are parsed on the worker thread first (the index keeps the
+	 * previous parse meanwhile); when the index has moved on (a newer version, another index) the result is dropped.
+	 */
+	private put(index: WorkspaceIndex, key: string, text: string, version?: number): Promise<void> {
+		if (text.length <= workerParseThreshold) {
+			index.setFile(key, text, version);
+			return Promise.resolve();
+		}
+		if ((version !== undefined && index.fileVersion(key) === version) || index.text(key) === text) {
+			index.setFile(key, text, version); // the same text: no parse, only the version is taken
+			return Promise.resolve();
+		}
+		const running = this.parsing.get(key);
+		if (running && running.version === version && running.text === text) {
+			return running.done;
+		}
+		const job: { version: number | undefined; text: string; done: Promise<void> } = { version, text, done: Promise.resolve() };
+		const current = () => this.index === index && this.parsing.get(key) === job;
+		job.done = this.worker
+			.parse(key, text, index.defaultNamespace)
+			.then(
+				(parsed) => {
+					if (current()) {
+						index.setFile(key, text, version, parsed);
+						this.scheduleRefresh(0);
+					}
+				},
+				(err: unknown) => {
+					// Without the worker, parse in place: slower for the host, but the previews stay right.
+					this.log.error(`previews: parsing ${key} on the worker failed, parsing in place: ${err instanceof Error ? err.message : String(err)}`);
+					if (current()) {
+						index.setFile(key, text, version);
+						this.scheduleRefresh(0);
+					}
+				},
+			)
+			.finally(() => {
+				if (this.parsing.get(key) === job) {
+					this.parsing.delete(key);
+				}
+			});
+		this.parsing.set(key, job);
+		return job.done;
+	}
+
+	/** Whether the index holds this version of the document (so computing over it parses nothing). */
+	private indexed(index: WorkspaceIndex, doc: vscode.TextDocument): boolean {
+		return index.hasFile(keyOf(doc.uri)) && index.fileVersion(keyOf(doc.uri)) === doc.version;
+	}
+
 	/** The index, created (and the workspace scan started) on first use. */
 	private ensureIndex(): WorkspaceIndex {
 		if (!this.index) {
@@ -179,7 +235,7 @@ export class PreviewFeatures
 					return;
 				}
 				if (!open.has(f.path)) {
-					index.setFile(f.path, f.text);
+					await this.put(index, f.path, f.text);
 				}
 				if (performance.now() - last > 15) {
 					await new Promise<void>((resolve) => setImmediate(resolve));
@@ -191,7 +247,7 @@ export class PreviewFeatures
 			}
 			this.log.info(
 				`previews: indexed ${scan.files.length} manifest file(s) in ${Math.round(performance.now() - t0)} ms ` +
-					`(reading ${Math.round(read - t0)} ms)` +
+					`(finding ${Math.round(scan.findMs)} ms, reading ${Math.round(scan.readMs)} ms, waiting ${Math.round(read - t0 - scan.findMs - scan.readMs)} ms)` +
 					(scan.skipped.length ? `, ${scan.skipped.length} skipped` : ''),
 			);
 		} catch (err) {
@@ -203,7 +259,7 @@ export class PreviewFeatures
 		this.scanned = true;
 		for (const doc of vscode.workspace.textDocuments) {
 			if (this.isCandidate(doc)) {
-				index.setFile(keyOf(doc.uri), doc.getText(), doc.version);
+				void this.put(index, keyOf(doc.uri), doc.getText(), doc.version);
 			}
 		}
 		this.scheduleRefresh(0);
@@ -219,6 +275,11 @@ export class PreviewFeatures
 			clearTimeout(timer);
 		}
 		return index;
+	}
+
+	/** How many documents were parsed on the worker thread (the large ones). */
+	get workerParses(): number {
+		return this.worker.parsed;
 	}
 
 	/** Resolves when the workspace scan is done and pending changes are in (tests). */
@@ -275,9 +336,8 @@ export class PreviewFeatures
 		// Unsaved edits are gone: the disk (if the file is one of the workspace's manifests) is the truth again.
 		if (doc.uri.scheme === 'file' && matchesManifestGlobs(doc, this.config.manifests)) {
 			try {
-				const stat = await vscode.workspace.fs.stat(doc.uri);
-				const text = stat.size <= this.config.manifests.maxFileBytes ? new TextDecoder().decode(await vscode.workspace.fs.readFile(doc.uri)) : '';
-				index.setFile(keyOf(doc.uri), text);
+				const text = (await fileSize(doc.uri)) <= this.config.manifests.maxFileBytes ? await readText(doc.uri) : '';
+				await this.put(index, keyOf(doc.uri), text);
 			} catch {
 				index.deleteFile(keyOf(doc.uri));
 			}
@@ -300,13 +360,12 @@ export class PreviewFeatures
 		}
 		void (async () => {
 			try {
-				const stat = await vscode.workspace.fs.stat(uri);
-				if (stat.size > this.config.manifests.maxFileBytes) {
+				if ((await fileSize(uri)) > this.config.manifests.maxFileBytes) {
 					index.deleteFile(keyOf(uri));
 				} else {
-					const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+					const text = await readText(uri);
 					if (looksLikeManifestText(text) || index.hasFile(keyOf(uri))) {
-						index.setFile(keyOf(uri), text);
+						await this.put(index, keyOf(uri), text);
 					}
 				}
 			} catch {
@@ -343,7 +402,7 @@ export class PreviewFeatures
 				continue;
 			}
 			if (this.isCandidate(doc)) {
-				index.setFile(keyOf(doc.uri), doc.getText(), doc.version);
+				void this.put(index, keyOf(doc.uri), doc.getText(), doc.version);
 			} else if (index.hasFile(keyOf(doc.uri))) {
 				index.deleteFile(keyOf(doc.uri));
 				this.diagnostics.delete(doc.uri);
@@ -355,6 +414,9 @@ export class PreviewFeatures
 			if (!this.config.preview.diagnostics || !this.isCandidate(doc)) {
 				this.diagnostics.delete(doc.uri);
 				continue;
+			}
+			if (!this.indexed(index, doc)) {
+				continue; // a large document still parsing: its parse schedules another refresh
 			}
 			const found = this.guard('diagnostics', doc, () =>
 				runtime().computeDiagnostics(ctx, { path: keyOf(doc.uri), text: doc.getText(), version: doc.version }),
@@ -391,7 +453,8 @@ export class PreviewFeatures
 			return undefined;
 		}
 		const index = await this.ready(token);
-		if (token.isCancellationRequested) {
+		await this.put(index, keyOf(doc.uri), doc.getText(), doc.version);
+		if (token.isCancellationRequested || !this.indexed(index, doc)) {
 			return undefined;
 		}
 		const model = this.guard('hover', doc, () =>
@@ -415,7 +478,8 @@ export class PreviewFeatures
 			return [];
 		}
 		const index = await this.ready(token);
-		if (token.isCancellationRequested) {
+		await this.put(index, keyOf(doc.uri), doc.getText(), doc.version);
+		if (token.isCancellationRequested || !this.indexed(index, doc)) {
 			return [];
 		}
 		const lenses =
@@ -468,7 +532,7 @@ export class PreviewFeatures
 	): Promise<{ services: PreviewTarget[]; underCursor: boolean }> {
 		const index = await this.ready();
 		const path = keyOf(doc.uri);
-		index.setFile(path, doc.getText(), doc.version);
+		await this.put(index, path, doc.getText(), doc.version);
 		const services = index.manifests(path).filter((m) => m.kind === 'Service');
 		const line = position?.line ?? -1;
 		const under = services.findIndex((m) => m.range.start.line <= line && line <= m.range.end.line);

@@ -280,6 +280,23 @@ suite('Preview before apply: hovers, CodeLens, diagnostics', () => {
 		}, 'the YAML error is reported in the broken document');
 	});
 
+	test('a large document is parsed on a worker thread, and still hovers', async function () {
+		this.timeout(60_000);
+		const before = api.previews.workerParses;
+		const services = Array.from({ length: 400 }, (_, i) =>
+			['apiVersion: v1', 'kind: Service', 'metadata:', `  name: bulk-${i}`, '  annotations:', `    note: "${'n'.repeat(200)}"`, 'spec:', '  selector:', '    app.kubernetes.io/name: web', '  ports:', '    - port: 80', '      targetPort: http'].join('\n'),
+		);
+		const doc = await writeFile('preview-bulk.yaml', `${services.join('\n---\n')}\n`);
+		assert.ok(doc.getText().length > 64 * 1024, 'larger than the in-place parse limit');
+		const text = await eventually(async () => {
+			const t = await hoverText(doc, positionOf(doc, 'name: bulk-399'));
+			assert.match(t, /8080/);
+			return t;
+		}, 'the last Service of the large file hovers');
+		assert.match(text, /bulk\\?-399/);
+		assert.ok(api.previews.workerParses > before, 'the document was parsed on the worker');
+	});
+
 	test('a document over endpointLens.manifests.maxFileSizeKB (2 MB by default) gets no hover, lens or diagnostics', async function () {
 		this.timeout(60_000);
 		const padding = `# ${'x'.repeat(98)}\n`.repeat(21_500);

@@ -36,7 +36,7 @@ import type { EndpointSlice, Endpoints, Node, Pod, Service } from '../k8s/types'
 import { serviceSelects } from '../k8s/selector';
 import { labelServiceName } from '../k8s/types';
 import { stableJSON } from './workloads';
-import type { ManifestDiagnostic, ParsedManifest } from './parse';
+import type { ManifestDiagnostic, ManifestParseResult, ParsedManifest } from './parse';
 import { parseManifests } from './parse';
 import type { WorkloadModel, WorkspaceModel, WorkspaceOptions } from './workspace';
 import {
@@ -233,7 +233,8 @@ export class WorkspaceIndex {
 		return { ...this.counters };
 	}
 
-	private get defaultNamespace(): string {
+	/** The namespace of objects that name none (what `parseManifests` must be given for `setFile`'s `parsed`). */
+	get defaultNamespace(): string {
 		return this.opts.defaultNamespace || 'default';
 	}
 
@@ -347,7 +348,7 @@ export class WorkspaceIndex {
 		}
 	}
 
-	private parse(path: string, text: string, version: number | undefined): FileEntry {
+	private parse(path: string, text: string, version: number | undefined, parsed?: ManifestParseResult): FileEntry {
 		this.counters.parses++;
 		if (utf8LengthAbove(text, this.maxFileBytes)) {
 			const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -372,7 +373,7 @@ export class WorkspaceIndex {
 				tooLarge: true,
 			};
 		}
-		const r = parseManifests(text, path, { defaultNamespace: this.defaultNamespace });
+		const r = parsed ?? parseManifests(text, path, { defaultNamespace: this.defaultNamespace });
 		return {
 			path,
 			text,
@@ -386,9 +387,10 @@ export class WorkspaceIndex {
 
 	/**
 	 * Takes a file's text. A no-op (no parse, same generation) when the `(path, version)` pair or the text is
-	 * unchanged. Parses this file only.
+	 * unchanged. Parses this file only — or takes `parsed`, the result of `parseManifests(text, path,
+	 * { defaultNamespace: index.defaultNamespace })` computed elsewhere (the extension parses large files in a worker).
 	 */
-	setFile(path: string, text: string, version?: number): void {
+	setFile(path: string, text: string, version?: number, parsed?: ManifestParseResult): void {
 		const prev = this.fileMap.get(path);
 		if (prev) {
 			if (version !== undefined && prev.version === version) {
@@ -402,7 +404,7 @@ export class WorkspaceIndex {
 			this.sortedPaths = undefined;
 			this.commonDirValue = undefined;
 		}
-		const entry = this.parse(path, text, version);
+		const entry = this.parse(path, text, version, parsed);
 		this.fileMap.set(path, entry);
 		this.reindex(prev?.manifests ?? [], entry.manifests);
 		this.changed();
@@ -433,6 +435,11 @@ export class WorkspaceIndex {
 	/** The objects read from a file (every kind, as written), in document order. */
 	manifests(path: string): readonly ParsedManifest[] {
 		return this.fileMap.get(path)?.manifests ?? [];
+	}
+
+	/** The version the file was indexed at (undefined when it was set without one, or is not indexed). */
+	fileVersion(path: string): number | undefined {
+		return this.fileMap.get(path)?.version;
 	}
 
 	/** The file's text as indexed. */
