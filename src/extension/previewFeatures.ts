@@ -37,8 +37,12 @@ const selector: vscode.DocumentSelector = [
 	{ language: 'yaml', scheme: 'untitled' },
 ];
 
-/** The commands CodeLens models map to; `showFlow` appears once the diagram view exists. */
+/**
+ * The commands CodeLens models map to (`''`: a lens that is only text, with a tooltip); `showFlow` appears once the
+ * diagram view exists.
+ */
 const lensCommands: Partial<Record<CodeLensModel['command'], string>> = {
+	summary: '',
 	previewSlices: 'endpointLens.previewSlices',
 	planFile: 'endpointLens.planFile',
 };
@@ -489,7 +493,7 @@ export class PreviewFeatures
 		const out: vscode.CodeLens[] = [];
 		for (const lens of lenses) {
 			const command = lensCommands[lens.command];
-			if (!command) {
+			if (command === undefined) {
 				continue;
 			}
 			out.push(
@@ -497,7 +501,7 @@ export class PreviewFeatures
 					title: lens.title,
 					command,
 					...(lens.tooltip ? { tooltip: lens.tooltip } : {}),
-					arguments: lens.command === 'planFile' ? [doc.uri] : [lens.target],
+					...(command ? { arguments: lens.command === 'planFile' ? [doc.uri] : [lens.target] } : {}),
 				}),
 			);
 		}

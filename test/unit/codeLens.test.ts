@@ -16,7 +16,7 @@ function lensesOf(names: string[], file: string, options: ConstructorParameters<
 }
 
 const titles = (lenses: CodeLensModel[]) =>
-	lenses.filter((l) => l.command === 'previewSlices').map((l) => `${l.range.start.line}: ${l.title}`);
+	lenses.filter((l) => l.command === 'summary').map((l) => `${l.range.start.line}: ${l.title}`);
 
 describe('CodeLens above each Service', () => {
 	const shop = lensesOf(['shop.yaml'], 'shop.yaml');
@@ -28,17 +28,20 @@ describe('CodeLens above each Service', () => {
 		}
 	});
 
-	it('each Service gets preview and "Show flow" (no plan without a live view), aimed at the Service', () => {
+	it('each Service gets its count, "Preview slices" and "Show flow" (no plan without a live view), aimed at the Service', () => {
 		assert.deepEqual(
 			shop.map((l) => [l.command, l.target.name]),
 			[
+				['summary', 'web'],
 				['previewSlices', 'web'],
 				['showFlow', 'web'],
+				['summary', 'orphan'],
 				['previewSlices', 'orphan'],
 				['showFlow', 'orphan'],
 			],
 		);
-		assert.equal(shop[1]!.title, 'Show flow');
+		assert.equal(shop[1]!.title, 'Preview slices');
+		assert.equal(shop[2]!.title, 'Show flow');
 		assert.deepEqual(shop[0]!.target, { file: 'test/fixtures/hover/shop.yaml', namespace: 'default', name: 'web' });
 		assert.match(shop[0]!.tooltip ?? '', /^Predicted — not applied\..* 3 ready\.$/);
 	});

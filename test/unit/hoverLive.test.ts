@@ -163,7 +163,7 @@ describe('live view: CodeLens, diagnostics, preview', () => {
 	});
 
 	it('the lens counts the live pods that stay', () => {
-		const lens = computeCodeLenses(context(true), doc).find((l) => l.command === 'previewSlices');
+		const lens = computeCodeLenses(context(true), doc).find((l) => l.command === 'summary');
 		assert.equal(lens?.title, '→ 1 slice · 4 endpoints (IPv4)');
 		assert.match(lens?.tooltip ?? '', /with the live pods of context kind-dev/);
 	});

@@ -186,7 +186,8 @@ export function computeCodeLenses(ctx: PreviewContext, doc: PreviewDocument): Co
 		const range: SourceRange = { start: m.range.start, end: m.range.start };
 		const target = { file: doc.path, namespace: m.namespace ?? 'default', name: m.name };
 		const { title, tooltip } = lensTitle(ctx, m);
-		out.push({ range, title, tooltip, command: 'previewSlices', target });
+		out.push({ range, title, tooltip, command: 'summary', target });
+		out.push({ range, title: 'Preview slices', tooltip: 'The predicted EndpointSlices and v1 Endpoints, as read-only YAML', command: 'previewSlices', target });
 		out.push({ range, title: 'Show flow', tooltip: 'How a request reaches the endpoints of this Service', command: 'showFlow', target });
 		if (ctx.live) {
 			out.push({

@@ -45,8 +45,11 @@ export interface HoverModel {
 	markdown: string;
 }
 
-/** The commands a CodeLens can run; the extension maps them to its command ids. */
-export type LensCommand = 'previewSlices' | 'showFlow' | 'planFile';
+/**
+ * The commands a CodeLens can run; the extension maps them to its command ids. `summary` is the count itself
+ * ("→ 2 slices · 5 endpoints (IPv4)"): text with a tooltip, not a command.
+ */
+export type LensCommand = 'summary' | 'previewSlices' | 'showFlow' | 'planFile';
 
 /** A CodeLens above a Service manifest. */
 export interface CodeLensModel {
