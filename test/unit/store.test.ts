@@ -610,6 +610,27 @@ describe('ClusterStore notifications', () => {
 		assert.equal(changes.length, 1, 'no second, empty change');
 	});
 
+	it('onDidApply hands over every effective delta synchronously, with the objects; ignored events give none', () => {
+		const errors: unknown[] = [];
+		const store = new ClusterStore({ schedule: () => undefined, onListenerError: (e) => errors.push(e) });
+		const deltas: StoreDelta[] = [];
+		store.onDidApply(() => {
+			throw new Error('a failing recorder');
+		});
+		const sub = store.onDidApply((d) => deltas.push(d));
+		const p = pod('p', { app: 'web' });
+		store.apply(added('Pod', p));
+		assert.equal(deltas.length, 1, 'delivered at once, before any flush');
+		assert.equal(deltas[0]!.kind, 'Pod');
+		assert.deepEqual(deltas[0]!.added.map((o) => o.metadata?.name), ['p']);
+		store.apply(added('Pod', p));
+		assert.equal(deltas.length, 1, 'a duplicate event changes nothing and is not delivered');
+		assert.equal(errors.length, 1, 'the failing listener is reported and the next one still ran');
+		sub.dispose();
+		store.apply(added('Pod', pod('q', {})));
+		assert.equal(deltas.length, 1, 'no delivery after dispose');
+	});
+
 	it('schedules once per batch; flush() delivers at once and the scheduled flush then has nothing left', () => {
 		const { store, changes, scheduled } = manualStore();
 		for (let i = 0; i < 5; i++) {

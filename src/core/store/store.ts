@@ -691,6 +691,7 @@ export class ClusterStore {
 	private pending = emptyChange();
 	private scheduled = false;
 	private readonly listeners = new Set<{ readonly listener: (change: StoreChange) => void }>();
+	private readonly deltaListeners = new Set<{ readonly listener: (delta: StoreDelta) => void }>();
 	private readonly schedule: (flush: () => void) => void;
 	private readonly onListenerError: (error: unknown) => void;
 
@@ -714,6 +715,13 @@ export class ClusterStore {
 			}
 			p.structure ||= delta.structure;
 			this.requestFlush();
+			for (const entry of this.deltaListeners) {
+				try {
+					entry.listener(delta);
+				} catch (error) {
+					this.onListenerError(error);
+				}
+			}
 		}
 		return delta;
 	}
@@ -835,6 +843,16 @@ export class ClusterStore {
 		return { dispose: () => this.listeners.delete(entry) };
 	}
 
+	/**
+	 * Subscribes to every effective delta, synchronously as each event is reduced (what changed, with the objects
+	 * before and after): for recorders such as the diagrams' timeline. Views want `onDidChange`.
+	 */
+	onDidApply(listener: (delta: StoreDelta) => void): StoreSubscription {
+		const entry = { listener };
+		this.deltaListeners.add(entry);
+		return { dispose: () => this.deltaListeners.delete(entry) };
+	}
+
 	/** Delivers the pending change now, if there is one (tests, the CLI). */
 	flush(): void {
 		if (isEmptyChange(this.pending)) {
@@ -857,6 +875,7 @@ export class ClusterStore {
 	/** Drops every listener and any undelivered change. */
 	dispose(): void {
 		this.listeners.clear();
+		this.deltaListeners.clear();
 		this.pending = emptyChange();
 	}
 
