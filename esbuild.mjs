@@ -62,6 +62,23 @@ const bundles = [
 	{
 		options: { ...nodeBundle, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
 	},
+	{
+		// The diagram webview (STYLE 9): a browser IIFE with Mermaid bundled in, loaded by the webview's page through
+		// asWebviewUri. Mermaid's diagram types load with dynamic import(); without code splitting esbuild inlines them.
+		options: {
+			bundle: true,
+			format: 'iife',
+			platform: 'browser',
+			target: 'chrome120',
+			entryPoints: ['src/webview/main.ts'],
+			outfile: 'dist/webview.js',
+			sourcemap: !production,
+			sourcesContent: false,
+			minify: production,
+			logLevel: 'warning',
+			metafile: true,
+		},
+	},
 ];
 
 function formatBytes(bytes) {

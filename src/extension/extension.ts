@@ -7,6 +7,10 @@ import type { TreeNode, TreeSource } from '../core/views/servicesTree';
 import { registerCommands } from './commands';
 import { connectKubernetesTools } from './kubernetesTools';
 import { readConfiguration } from './config';
+import type { SourceTarget } from './diagrams';
+import { Diagrams, flowTargetOf } from './diagrams';
+import type { DiagramPanel } from './flowPanel';
+import { registerDiagramPanel } from './flowPanel';
 import { Disposable } from './lifecycle';
 import { LiveContexts, contextSourceId } from './liveContexts';
 import type { PlanRun } from './planCommand';
@@ -14,6 +18,7 @@ import { PlanDocuments } from './planCommand';
 import { PlaygroundSource } from './playgroundSource';
 import type { PreviewTarget } from './previewFeatures';
 import { PreviewFeatures } from './previewFeatures';
+import { Walkthrough } from './walkthrough';
 import { ServicesTreeProvider } from './servicesView';
 import { ObjectYamlProvider, yamlScheme } from './yamlDocuments';
 
@@ -28,6 +33,11 @@ export interface EndpointLensApi {
 	readonly tree: ServicesTreeProvider;
 	readonly treeView: vscode.TreeView<TreeNode>;
 	readonly previews: PreviewFeatures;
+	/** The diagram webview panel (Mermaid sequence diagrams). */
+	readonly diagrams: DiagramPanel;
+	/** What the panel shows: flows, timelines. */
+	readonly flows: Diagrams;
+	readonly walkthrough: Walkthrough;
 	sources(): readonly TreeSource[];
 	/** Shows only these namespaces (none: all), as the Filter Namespaces command does. */
 	setNamespaceFilter(namespaces: readonly string[]): Promise<void>;
@@ -43,6 +53,9 @@ class EndpointLens extends Disposable {
 	readonly treeView: vscode.TreeView<TreeNode>;
 	readonly previews: PreviewFeatures;
 	readonly plans: PlanDocuments;
+	readonly diagrams: DiagramPanel;
+	readonly flows: Diagrams;
+	readonly walkthrough: Walkthrough;
 	private readonly yaml: ObjectYamlProvider;
 
 	constructor(private readonly context: vscode.ExtensionContext) {
@@ -54,15 +67,26 @@ class EndpointLens extends Disposable {
 		this.treeView = this._register(
 			vscode.window.createTreeView('endpointLens.services', { treeDataProvider: this.tree, showCollapseAll: true }),
 		);
-		this.yaml = this._register(
-			new ObjectYamlProvider((id) =>
-				id === this.playground.id ? this.playground.store : id === contextSourceId(this.live.active ?? '') ? this.live.activeStore : undefined,
-			),
-		);
+		const storeFor = (id: string) =>
+			id === this.playground.id ? this.playground.store : id === contextSourceId(this.live.active ?? '') ? this.live.activeStore : undefined;
+		this.yaml = this._register(new ObjectYamlProvider(storeFor));
 		this._register(vscode.workspace.registerTextDocumentContentProvider(yamlScheme, this.yaml));
 		this.previews = this._register(new PreviewFeatures(config, this.live, this.log));
 		this.watchManifests(config.manifests.include);
 		this.plans = this._register(new PlanDocuments(this.live, () => config, this.log));
+		this.diagrams = this._register(registerDiagramPanel(context.extensionUri, this.log));
+		this.flows = this._register(
+			new Diagrams(
+				this.diagrams,
+				{
+					storeFor,
+					labelOf: (id) => (id === this.playground.id ? 'Playground' : `context ${this.live.active ?? id}`),
+					isPlayground: (id) => id === this.playground.id,
+				},
+				this.previews,
+			),
+		);
+		this.walkthrough = this._register(new Walkthrough(this.playground, this.flows));
 
 		// Nothing is read before the view shows: then the kubeconfig, and each source when its row is expanded.
 		this.tree.onFirstShow(() => {
@@ -82,6 +106,7 @@ class EndpointLens extends Disposable {
 		this._register(
 			this.live.onDidChangeStore(({ sourceId, change }) => {
 				this.tree.refreshFor(sourceId, change);
+				this.flows.storeChanged(sourceId, change.services);
 				this.yaml.refresh(sourceId);
 			}),
 		);
@@ -89,6 +114,7 @@ class EndpointLens extends Disposable {
 		this._register(
 			this.playground.store.onDidChange((change) => {
 				this.tree.refreshFor(this.playground.id, change);
+				this.flows.storeChanged(this.playground.id, change.services);
 				this.yaml.refresh(this.playground.id);
 			}),
 		);
@@ -135,6 +161,16 @@ class EndpointLens extends Disposable {
 		}
 		for (const d of [
 			vscode.commands.registerCommand('endpointLens.previewSlices', (target?: PreviewTarget) => this.previewSlices(target)),
+			vscode.commands.registerCommand('endpointLens.showFlow', (arg?: unknown) => this.showFlow(arg)),
+			vscode.commands.registerCommand('endpointLens.showTimeline', (arg?: unknown) => {
+				const target = flowTargetOf(arg);
+				if (!target || !('sourceId' in target)) {
+					void vscode.window.showInformationMessage('Pick a Service in the Endpoint Lens view to record its timeline.');
+					return undefined;
+				}
+				return this.flows.showTimeline(target);
+			}),
+			vscode.commands.registerCommand('endpointLens.playground.walkThrough', () => this.walkthrough.start()),
 			vscode.commands.registerCommand('endpointLens.planFile', (uri?: vscode.Uri): Promise<PlanRun | undefined> =>
 				this.plans.run(uri instanceof vscode.Uri ? uri : undefined),
 			),
@@ -154,6 +190,21 @@ class EndpointLens extends Disposable {
 		watcher.onDidCreate((uri) => this.previews.fileChanged(uri, false));
 		watcher.onDidChange((uri) => this.previews.fileChanged(uri, false));
 		watcher.onDidDelete((uri) => this.previews.fileChanged(uri, true));
+	}
+
+	/** Show Flow: the Service of a tree row or a lens, else the one under the cursor in a manifest. */
+	async showFlow(arg?: unknown): Promise<unknown> {
+		const target: SourceTarget | PreviewTarget | undefined = flowTargetOf(arg);
+		if (target) {
+			return this.flows.showFlow(target);
+		}
+		const editor = vscode.window.activeTextEditor;
+		const { services } = editor ? await this.previews.servicesIn(editor.document, editor.selection.active) : { services: [] };
+		if (services.length === 0) {
+			void vscode.window.showInformationMessage('Pick a Service in the Endpoint Lens view, or put the cursor on a Service in a manifest.');
+			return undefined;
+		}
+		return this.flows.showFlow(services[0]!);
 	}
 
 	/** Preview EndpointSlices: the Service a lens or hover names, else the one under the cursor (or picked). */
@@ -247,6 +298,9 @@ export function activate(context: vscode.ExtensionContext): EndpointLensApi {
 		tree: lens.tree,
 		treeView: lens.treeView,
 		previews: lens.previews,
+		diagrams: lens.diagrams,
+		flows: lens.flows,
+		walkthrough: lens.walkthrough,
 		sources: () => lens.sources(),
 		setNamespaceFilter: (namespaces) => lens.setNamespaceFilter(namespaces),
 		activationMs,

@@ -29,6 +29,8 @@ export class PlaygroundSource extends Disposable {
 	private from: LoadResult['from'] | undefined;
 	private fileCount = 0;
 	private starting: Promise<void> | undefined;
+	/** Manifests applied on top of the files (the walk-through's): kept across re-applies until replaced. */
+	private overlay: ManifestFile[] = [];
 	/** Set by "Explore the Bundled Examples": read the examples whatever the setting says, until reloaded. */
 	private examplesOverride = false;
 	private readonly _onDidChangeState = this._register(new vscode.EventEmitter<void>());
@@ -95,6 +97,15 @@ export class PlaygroundSource extends Disposable {
 		return this.starting;
 	}
 
+	/**
+	 * Applies these manifests on top of the workspace's (replacing the previous overlay; `[]` removes it, pruning its
+	 * objects), and resolves once applied.
+	 */
+	setOverlay(files: readonly ManifestFile[]): Promise<void> {
+		this.overlay = [...files];
+		return this.reapply();
+	}
+
 	/** Switches this session to the bundled examples (the welcome view's button). */
 	showExamples(): Promise<void> {
 		this.examplesOverride = true;
@@ -153,7 +164,7 @@ export class PlaygroundSource extends Disposable {
 				this.cluster = this.newCluster();
 			}
 			const t0 = Date.now();
-			const result = this.cluster.apply(loaded.files);
+			const result = this.cluster.apply([...loaded.files, ...this.overlay]);
 			this.from = loaded.from;
 			this.fileCount = loaded.files.length;
 			const errors = result.diagnostics.filter((d) => d.severity === 'error');

@@ -11,6 +11,7 @@
  * connection of their own).
  */
 import * as vscode from 'vscode';
+import type { ServicePrediction } from '../core/analysis/predict';
 import type { CodeLensModel, LiveView } from '../core/hover/types';
 import type { WorkspaceIndex } from '../core/manifests/workspaceIndex';
 import type { ManifestDiagnostic, SourceRange } from '../core/manifests/parse';
@@ -37,13 +38,11 @@ const selector: vscode.DocumentSelector = [
 	{ language: 'yaml', scheme: 'untitled' },
 ];
 
-/**
- * The commands CodeLens models map to (`''`: a lens that is only text, with a tooltip); `showFlow` appears once the
- * diagram view exists.
- */
+/** The commands CodeLens models map to (`''`: a lens that is only text, with a tooltip). */
 const lensCommands: Partial<Record<CodeLensModel['command'], string>> = {
 	summary: '',
 	previewSlices: 'endpointLens.previewSlices',
+	showFlow: 'endpointLens.showFlow',
 	planFile: 'endpointLens.planFile',
 };
 
@@ -472,7 +471,7 @@ export class PreviewFeatures
 			return undefined;
 		}
 		const markdown = new vscode.MarkdownString(model.markdown);
-		markdown.isTrusted = { enabledCommands: ['endpointLens.previewSlices', 'endpointLens.planFile'] };
+		markdown.isTrusted = { enabledCommands: ['endpointLens.previewSlices', 'endpointLens.planFile', 'endpointLens.showFlow'] };
 		markdown.supportHtml = false;
 		return new vscode.Hover(markdown, toRange(model.range));
 	}
@@ -524,6 +523,12 @@ export class PreviewFeatures
 		const doc = await vscode.workspace.openTextDocument(previewUri(target));
 		await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
 		return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });
+	}
+
+	/** The workspace prediction of a Service (the flow diagram of a manifest draws it). */
+	async prediction(target: PreviewTarget): Promise<ServicePrediction | undefined> {
+		const index = await this.ready();
+		return index.predict(target.namespace, target.name);
 	}
 
 	/**

@@ -12,3 +12,6 @@ export { WorkspaceIndex } from '../core/manifests/workspaceIndex';
 export { computeCodeLenses, computeDiagnostics, computeHover, previewSlicesYaml } from '../core/hover/preview';
 export { formatPlanResult, planFiles } from '../cluster/live/planFiles';
 export { planYaml } from '../core/analysis/plan';
+export { buildServiceFlow } from '../core/diagrams/flow';
+export { TimelineRecorder, buildTimeline } from '../core/diagrams/timeline';
+export { buildWalkthroughDiagram, walkthroughSteps } from '../core/diagrams/walkthrough';

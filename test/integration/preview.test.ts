@@ -112,6 +112,10 @@ suite('Preview before apply: hovers, CodeLens, diagnostics', () => {
 		for (const uri of written) {
 			await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
 		}
+		// A playground started by an earlier suite may have re-applied (a save) while these files existed.
+		if (api.playground.started) {
+			await api.playground.reapply();
+		}
 	});
 
 	test('a hover on a Service shows the predicted slice, its port and where each endpoint comes from', async function () {
