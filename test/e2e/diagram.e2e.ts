@@ -105,9 +105,27 @@ describe('flow diagram', () => {
 	it('opens the web Service’s flow from the Services tree and draws it with Mermaid', async () => {
 		await workbench.step('open-flow', async () => {
 			await workbench.openViewContainer('Endpoint Lens');
-			await workbench.rowsWhen(view, (r) => findRow(r, 'web')?.description === '3/3 ready · 1 slice', 'the web Service to be ready');
+			// Every pod of the playground started (fleet's 250 last): a tree refresh while the context menu is open closes it.
+			await workbench.rowsWhen(
+				view,
+				(r) => findRow(r, 'web')?.description === '3/3 ready · 1 slice' && findRow(r, 'fleet')?.description === '250/250 ready · 3 slices',
+				'the playground to be ready',
+				60_000,
+			);
 			await workbench.treeItem('web', view).click({ button: 'right' });
-			await workbench.page.locator('.context-view .monaco-menu .action-label', { hasText: showFlowTitle }).first().click();
+			const items = workbench.page.locator('.context-view .monaco-menu .action-label');
+			await items.first().waitFor();
+			const labels = (await items.allTextContents()).map((t) => t.trim());
+			const item = items.filter({ hasText: showFlowTitle }).first();
+			assert.ok(labels.some((l) => showFlowTitle.test(l)), `the context menu offers the flow: ${labels.join(' | ')}`);
+			await item.click();
+			// The panel's tab first: if it does not come, say what the workbench shows instead (a notification?).
+			const tab = workbench.page.locator('.tabs-container .tab', { hasText: /Flow: default\/web/ });
+			await tab.waitFor({ timeout: 60_000 }).catch(async (error: unknown) => {
+				const toasts = await workbench.page.locator('.notifications-toasts, .notification-list-item').allTextContents();
+				const tabs = await workbench.page.locator('.tabs-container .tab').allTextContents();
+				throw new Error(`no Flow tab after "${labels.join(' | ')}"; tabs: ${tabs.join(' | ')}; notifications: ${toasts.join(' | ')}`, { cause: error });
+			});
 
 			// Room for the diagram in the screenshots: no (empty) secondary side bar.
 			if (await workbench.page.locator('.part.auxiliarybar').isVisible()) {
