@@ -136,6 +136,8 @@ class EndpointLens extends Disposable {
 				}
 			}),
 		);
+		// Trusting the workspace lets its kubeconfig settings count (see trust.ts): read the kubeconfig again.
+		this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.live.settingsChanged()));
 		let saveTimer: ReturnType<typeof setTimeout> | undefined;
 		this._register({ dispose: () => clearTimeout(saveTimer) });
 		this._register(

@@ -18,6 +18,7 @@ import type { TreeSource } from '../core/views/servicesTree';
 import { md } from '../core/views/servicesTree';
 import { contextToFollow } from './kubernetesTools';
 import { runtime } from './lazy';
+import { settingForTrust } from './trust';
 import { Disposable, toDisposable } from './lifecycle';
 
 const chosenContextKey = 'endpointLens.context';
@@ -190,8 +191,13 @@ export class LiveContexts extends Disposable {
 	/** Re-reads the kubeconfig files (they changed, or a setting did). */
 	reload(): void {
 		const cfg = vscode.workspace.getConfiguration();
-		const setting = cfg.get<string>('endpointLens.kubeconfig') || undefined;
-		const vsKubernetes = this.kubernetesToolsKubeconfig ?? cfg.get<Record<string, unknown>>('vs-kubernetes')?.['vs-kubernetes.kubeconfig'];
+		const trusted = vscode.workspace.isTrusted;
+		const setting = settingForTrust(cfg.inspect<string>('endpointLens.kubeconfig'), trusted) || undefined;
+		const vsKubernetes =
+			this.kubernetesToolsKubeconfig ?? settingForTrust(cfg.inspect<Record<string, unknown>>('vs-kubernetes'), trusted)?.['vs-kubernetes.kubeconfig'];
+		if (!trusted) {
+			this.log.info('kubeconfig: untrusted workspace: kubeconfig settings from the workspace are ignored (only your user settings count)');
+		}
 		this.location = runtime().resolveKubeconfig({
 			...(setting ? { setting } : {}),
 			...(typeof vsKubernetes === 'string' && vsKubernetes ? { vsKubernetes } : {}),
