@@ -63,9 +63,7 @@ describe('Services tree', () => {
 		await workbench.step('mark-not-ready', async () => {
 			const before = (await workbench.treeRows(view)).filter((r) => r.level === 5);
 			const target = before[0]!;
-			await workbench.treeItem(target.label, view).click({ button: 'right' });
-			const menu = workbench.page.locator('.context-view .monaco-menu');
-			await menu.locator('.action-label', { hasText: /^Mark Pod Not Ready$/ }).click();
+			await workbench.contextMenu(target.label, /^Mark Pod Not Ready$/, view);
 			const rows = await workbench.rowsWhen(view,
 				(r) => findRow(r, target.label)?.description.startsWith('not ready · ') === true && findRow(r, 'web')?.description === '2/3 ready · 1 slice',
 				'the endpoint to show not ready',
@@ -85,8 +83,7 @@ describe('Services tree', () => {
 			const sliceIndex = before.findIndex((r) => slice.test(r.label));
 			const target = before[sliceIndex + 1]!;
 			assert.equal(target.level, 5);
-			await workbench.treeItem(target.label, view).click({ button: 'right' });
-			await workbench.page.locator('.context-view .monaco-menu .action-label', { hasText: /^Terminate Pod Gracefully$/ }).click();
+			await workbench.contextMenu(target.label, /^Terminate Pod Gracefully$/, view);
 			// The grace period is 5 s (endpointLens.playground.terminationGraceMs): the endpoint stays, terminating.
 			const rows = await workbench.rowsWhen(view,
 				(r) => findRow(r, target.label)?.description.startsWith('terminating, serving · ') === true,

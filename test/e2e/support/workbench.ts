@@ -234,6 +234,45 @@ export class Workbench {
 		await palette.waitFor({ state: 'hidden' });
 	}
 
+	/**
+	 * Runs a tree row's context-menu item as a person does: right-click the row, click the item. A click that lands
+	 * while the menu is still settling can be swallowed (the menu stays open, the item highlighted): then Enter runs
+	 * the highlighted item. Returns the menu's labels.
+	 */
+	async contextMenu(label: string | RegExp, item: RegExp, viewName?: string): Promise<string[]> {
+		const menu = this.page.locator('.context-view .monaco-menu');
+		for (let attempt = 1; ; attempt++) {
+			await this.treeItem(label, viewName).click({ button: 'right' });
+			const items = menu.locator('.action-label');
+			await items.first().waitFor();
+			const labels = (await items.allTextContents()).map((t) => t.trim());
+			const entry = menu.locator('.action-item', { has: this.page.locator('.action-label', { hasText: item }) }).first();
+			if ((await entry.count()) === 0) {
+				await this.page.keyboard.press('Escape');
+				throw new Error(`no context-menu item ${String(item)} on ${String(label)}: ${labels.join(' | ')}`);
+			}
+			await entry.hover();
+			await entry.click();
+			const closed = await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(
+				() => true,
+				() => false,
+			);
+			if (closed) {
+				return labels;
+			}
+			if ((await entry.getAttribute('class'))?.includes('focused')) {
+				await this.page.keyboard.press('Enter');
+				if (await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false)) {
+					return labels;
+				}
+			}
+			await this.page.keyboard.press('Escape');
+			if (attempt === 3) {
+				throw new Error(`the context-menu item ${String(item)} on ${String(label)} did not run`);
+			}
+		}
+	}
+
 	/** Opens a workspace file in the editor by its name, through Quick Open (Ctrl+P), and waits for its tab. */
 	async openFile(name: string): Promise<void> {
 		const palette = this.page.locator('.quick-input-widget');
