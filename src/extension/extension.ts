@@ -157,7 +157,10 @@ class EndpointLens extends Disposable {
 			sources: () => this.sources(),
 			getNamespaceFilter: () => this.namespaceFilter(),
 			setNamespaceFilter: (namespaces) => this.setNamespaceFilter(namespaces),
-			refresh: () => this.tree.refreshAll(),
+			refresh: () => {
+				this.live.retryNow();
+				this.tree.refreshAll();
+			},
 		})) {
 			this._register(d);
 		}

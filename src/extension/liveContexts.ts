@@ -127,6 +127,8 @@ export class LiveContexts extends Disposable {
 				context: this.activeName,
 				store: this.store,
 				log: (level, message) => this.log[level](`${this.activeName}: ${message}`),
+				// After a 401: the kubeconfig as it is on disk now (a login command may have written new credentials).
+				refreshCredentials: () => (this.location ? runtime().loadKubeconfig(this.location).kubeConfig : undefined),
 			});
 			this.source.onDidChangeState((s) => {
 				this.state = s;
@@ -138,6 +140,11 @@ export class LiveContexts extends Disposable {
 		if (this.visible) {
 			void this.source.start();
 		}
+	}
+
+	/** Lists and watches waiting out a retry delay try again now (the Refresh command). */
+	retryNow(): void {
+		this.source?.retryNow();
 	}
 
 	/** Shows another context in the view (the kubeconfig's current-context is not changed). */

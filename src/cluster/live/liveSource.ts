@@ -48,7 +48,17 @@ export interface LiveClusterSourceOptions {
 	backoff?: { initialMs: number; maxMs: number };
 	/** Items per list page (`limit`). Default 500, as kubectl. */
 	pageSize?: number;
+	/**
+	 * Fresh credentials after a 401, e.g. the kubeconfig re-read from disk (a `login` command rewrote it). Called at
+	 * most every `credentialCheckMs` while the server rejects the credentials; when the context's user changed, the
+	 * source switches to it and retries at once. Without it, a 401 still renews exec-plugin tokens (client-go does the
+	 * same): the plugin runs again on the next attempt.
+	 */
+	refreshCredentials?: () => KubeConfig | undefined;
 }
+
+/** How often credentials are looked at again while the server answers 401. */
+const credentialCheckMs = 500;
 
 /** A subscription; `dispose()` ends it. */
 export interface LiveSubscription {
@@ -139,7 +149,7 @@ export type Failure =
 	| { type: 'gone'; message: string }
 	| { type: 'forbidden' | 'unavailable' | 'error'; message: string }
 	/** The connection itself fails: unreachable, TLS, 401, credentials. */
-	| { type: 'fatal'; message: string }
+	| { type: 'fatal'; message: string; status?: number }
 	/** A dropped connection, a 5xx: retry quietly. */
 	| { type: 'transient'; message: string };
 
@@ -333,6 +343,7 @@ export function classifyFailure(
 			case 401:
 				return {
 					type: 'fatal',
+					status: 401,
 					message: `${server} rejected the credentials of user "${user}" (401 Unauthorized): they may have expired.`,
 				};
 			case 403:
@@ -375,7 +386,7 @@ type LogFn = NonNullable<LiveClusterSourceOptions['log']>;
 /** What a reflector needs from its source: I/O, failure sorting, and where its results go. */
 interface ReflectorHost {
 	readonly log: LogFn;
-	/** The retry delay of forbidden and unavailable kinds. */
+	/** The longest retry delay (forbidden and unavailable kinds back off up to it). */
 	readonly slowRetryMs: number;
 	backoff(attempt: number): number;
 	list(kind: ResourceKind, namespace: string | undefined, signal: AbortSignal): Promise<ListResult>;
@@ -394,6 +405,8 @@ interface ReflectorHost {
 	namespacesFirstSettled(): void;
 	/** A cluster-wide list was forbidden: true when the source reads the kind per namespace instead. */
 	fallBack(r: Reflector): boolean;
+	/** A list or watch got through after failing. */
+	recovered(r: Reflector): void;
 }
 
 /**
@@ -401,8 +414,14 @@ interface ReflectorHost {
  * only), Nodes, Services, EndpointSlices, Endpoints and Pods; `state` says how far it got and what it cannot read.
  */
 export class LiveClusterSource {
-	private readonly kc: KubeConfig;
-	private readonly watcher: Watch;
+	private kc: KubeConfig;
+	private watcher: Watch;
+	private readonly context: string;
+	private readonly refreshCredentials: (() => KubeConfig | undefined) | undefined;
+	/** The context's user entry as last used, to see whether refreshed credentials differ. */
+	private userFingerprint = '';
+	private credentialTimer: ReturnType<typeof setTimeout> | undefined;
+	private lastCredentialRenewal = 0;
 	private readonly store: ClusterStore;
 	private readonly log: LogFn;
 	private readonly backoffOptions: { initialMs: number; maxMs: number };
@@ -444,15 +463,11 @@ export class LiveClusterSource {
 		this.namespace = options.namespace;
 
 		// A private copy whose current context is ours: client-node's `Watch` connects to the current context.
-		const src = options.kubeConfig;
-		this.kc = new KubeConfig();
-		this.kc.loadFromOptions({
-			clusters: src.getClusters(),
-			users: src.getUsers(),
-			contexts: src.getContexts(),
-			currentContext: options.context,
-		});
+		this.context = options.context;
+		this.refreshCredentials = options.refreshCredentials;
+		this.kc = this.copyOf(options.kubeConfig);
 		this.watcher = new Watch(this.kc);
+		this.userFingerprint = this.fingerprint(this.kc);
 		this.host = {
 			log: this.log,
 			slowRetryMs: this.backoffOptions.maxMs,
@@ -465,6 +480,7 @@ export class LiveClusterSource {
 			event: (r, type, object) => this.event(r, type, object),
 			namespacesFirstSettled: () => this.namespacesFirstSettled(),
 			fallBack: (r) => this.fallBack(r),
+			recovered: (r) => this.recovered(r),
 		};
 
 		const ctx = this.kc.getContextObject(options.context);
@@ -530,12 +546,27 @@ export class LiveClusterSource {
 		return this.starting;
 	}
 
+	/**
+	 * Every list or watch waiting out a retry delay tries again now (the Refresh command; also done by the source
+	 * itself when one request gets through after the server failed, so a recovered server is read at once rather
+	 * than after each reflector's backoff).
+	 */
+	retryNow(): void {
+		for (const r of this.reflectors) {
+			r.kick(true);
+		}
+	}
+
 	/** Stops every list and watch (no timers or sockets remain); the store keeps its contents. */
 	stop(): void {
 		if (!this.running) {
 			return;
 		}
 		this.running = false;
+		if (this.credentialTimer !== undefined) {
+			clearTimeout(this.credentialTimer);
+			this.credentialTimer = undefined;
+		}
 		for (const r of this.reflectors) {
 			r.stop();
 		}
@@ -596,10 +627,91 @@ export class LiveClusterSource {
 
 	/** Sorts a failure into what to do about it; any HTTP answer shows the server is reachable. */
 	private classify(err: unknown, kind: ResourceKind, namespace: string | undefined): Failure {
-		if (failureStatus(err) !== undefined) {
+		const status = failureStatus(err);
+		if (status !== undefined) {
 			this.responded = true;
 		}
+		if (status === 401) {
+			this.credentialsRejected();
+		}
 		return classifyFailure(err, this.server, this.user, kind, namespace);
+	}
+
+	/** A copy of `src` whose current context is ours, with its own authenticators (so exec plugins run afresh). */
+	private copyOf(src: KubeConfig): KubeConfig {
+		const kc = new KubeConfig();
+		kc.loadFromOptions({
+			clusters: src.getClusters(),
+			users: src.getUsers(),
+			contexts: src.getContexts(),
+			currentContext: this.context,
+		});
+		return kc;
+	}
+
+	private fingerprint(kc: KubeConfig): string {
+		const ctx = kc.getContextObject(this.context);
+		return JSON.stringify([ctx?.user, ctx ? kc.getUser(ctx.user) : undefined, ctx ? kc.getCluster(ctx.cluster) : undefined]);
+	}
+
+	/**
+	 * The server rejected our credentials (401). As client-go: renew them — a fresh copy of the kubeconfig runs an
+	 * exec plugin again instead of reusing its cached token — and, with `refreshCredentials`, keep looking for new
+	 * ones (every `credentialCheckMs`, local reads only) until a request gets through; new ones are used at once.
+	 */
+	private credentialsRejected(): void {
+		if (!this.running) {
+			return;
+		}
+		const now = Date.now();
+		if (now - this.lastCredentialRenewal >= credentialCheckMs) {
+			this.lastCredentialRenewal = now;
+			this.renewCredentials();
+		}
+		if (this.refreshCredentials && this.credentialTimer === undefined) {
+			const run = this.run;
+			const check = (): void => {
+				this.credentialTimer = undefined;
+				if (!this.running || run !== this.run || !this.reflectors.some((r) => r.rejected)) {
+					return;
+				}
+				if (this.renewCredentials()) {
+					this.retryNow();
+				} else {
+					this.credentialTimer = setTimeout(check, credentialCheckMs);
+				}
+			};
+			this.credentialTimer = setTimeout(check, credentialCheckMs);
+		}
+	}
+
+	/** Rebuilds the client from the refreshed (or current) kubeconfig; true when the context's credentials changed. */
+	private renewCredentials(): boolean {
+		let fresh: KubeConfig | undefined;
+		try {
+			fresh = this.refreshCredentials?.();
+		} catch (err) {
+			this.log('warn', `Could not re-read the credentials: ${firstLine(err)}`);
+		}
+		const kc = this.copyOf(fresh && fresh.getContextObject(this.context) ? fresh : this.kc);
+		const print = this.fingerprint(kc);
+		const changed = print !== this.userFingerprint;
+		this.kc = kc;
+		this.watcher = new Watch(kc);
+		this.userFingerprint = print;
+		if (changed) {
+			this.log('info', `The credentials of context "${this.context}" changed; reconnecting with them.`);
+		}
+		return changed;
+	}
+
+	/** A reflector got through after failing: the server is back, so whoever waits out a backoff retries now. */
+	private recovered(r: Reflector): void {
+		for (const other of this.reflectors) {
+			if (other !== r) {
+				other.kick(false);
+			}
+		}
 	}
 
 	/** A reflector's first attempt ended (or its status changed): recompute the state. */
@@ -793,6 +905,14 @@ class Reflector {
 	private failures = 0;
 	private stopped = false;
 	private timer: ReturnType<typeof setTimeout> | undefined;
+	/** What the pending timer does, and whether it waits out a server or connection failure. */
+	private pending: { step: 'list' | 'watch'; afterFailure: 'server' | 'denied' | undefined } | undefined;
+	/** The last attempt was answered 401. */
+	rejected = false;
+	/** Watches in a row that ended cleanly at once with no events. */
+	private quickEnds = 0;
+	/** 410s in a row, each right after a relist. */
+	private goneStreak = 0;
 	private listAbort: AbortController | undefined;
 	private watchAbort: AbortController | undefined;
 	/** Incremented per watch, so callbacks of an abandoned watch are ignored. */
@@ -825,21 +945,54 @@ class Reflector {
 		return scopeText(this.kind, this.namespace);
 	}
 
-	private schedule(ms: number, step: 'list' | 'watch'): void {
+	/**
+	 * Runs `step` after `ms`. `afterFailure` says what the delay waits out: `server` (5xx, dropped connections,
+	 * unreachable, 401) is cut short when another reflector gets through; `denied` (403, 404) only by `retryNow`.
+	 */
+	private schedule(ms: number, step: 'list' | 'watch', afterFailure?: 'server' | 'denied'): void {
 		if (this.stopped) {
 			return;
 		}
 		if (this.timer !== undefined) {
 			clearTimeout(this.timer);
 		}
-		this.timer = setTimeout(() => {
-			this.timer = undefined;
-			if (step === 'list') {
-				void this.list();
-			} else {
-				this.watch();
-			}
-		}, ms);
+		this.pending = { step, afterFailure };
+		this.timer = setTimeout(() => this.fire(), ms);
+	}
+
+	private fire(): void {
+		const pending = this.pending;
+		this.timer = undefined;
+		this.pending = undefined;
+		if (this.stopped || !pending) {
+			return;
+		}
+		if (pending.step === 'list') {
+			void this.list();
+		} else {
+			this.watch();
+		}
+	}
+
+	/** Retries now if waiting out a failure: any failure when `all`, else only a server or connection failure. */
+	kick(all: boolean): void {
+		if (this.timer === undefined || this.pending?.afterFailure === undefined) {
+			return;
+		}
+		if (all || this.pending.afterFailure === 'server') {
+			clearTimeout(this.timer);
+			this.fire();
+		}
+	}
+
+	/** An attempt got through: forget the failures, and tell the host when there were any. */
+	private succeeded(): void {
+		const hadFailed = this.failures > 0 || this.fatal !== undefined || this.rejected;
+		this.failures = 0;
+		this.rejected = false;
+		if (hadFailed) {
+			this.host.recovered(this);
+		}
 	}
 
 	private async list(): Promise<void> {
@@ -866,7 +1019,7 @@ class Reflector {
 			return;
 		}
 		this.resourceVersion = result.resourceVersion;
-		this.failures = 0;
+		this.succeeded();
 		this.limit = undefined;
 		this.fatal = undefined;
 		this.synced = true;
@@ -886,6 +1039,7 @@ class Reflector {
 
 	private listFailed(failure: Failure): void {
 		const log = this.host.log;
+		this.rejected = failure.type === 'fatal' && failure.status === 401;
 		switch (failure.type) {
 			case 'gone':
 				log('info', `${failure.message} Relisting.`);
@@ -898,27 +1052,29 @@ class Reflector {
 				this.limit = { kind: this.kind, ...this.scope(), reason: 'forbidden', message: failure.message };
 				this.fatal = undefined;
 				log('warn', failure.message);
-				this.schedule(this.host.slowRetryMs, 'list');
+				// Backing off up to the slow delay: access granted again shows within seconds, a lasting denial costs
+				// a request per scope every `slowRetryMs`.
+				this.schedule(this.host.backoff(this.failures++), 'list', 'denied');
 				break;
 			case 'unavailable':
 			case 'error':
 				this.limit = { kind: this.kind, ...this.scope(), reason: failure.type, message: failure.message };
 				this.fatal = undefined;
 				log('warn', failure.message);
-				this.schedule(this.host.slowRetryMs, 'list');
+				this.schedule(this.host.backoff(this.failures++), 'list', 'denied');
 				break;
 			case 'transient':
 				this.limit = { kind: this.kind, ...this.scope(), reason: 'error', message: failure.message };
 				this.fatal = undefined;
 				log('warn', `${failure.message}; retrying.`);
-				this.schedule(this.host.backoff(this.failures++), 'list');
+				this.schedule(this.host.backoff(this.failures++), 'list', 'server');
 				break;
 			case 'fatal':
 				if (this.fatal !== failure.message) {
 					log('error', `${failure.message} (listing ${this.what}; retrying).`);
 				}
 				this.fatal = failure.message;
-				this.schedule(this.host.backoff(this.failures++), 'list');
+				this.schedule(this.host.backoff(this.failures++), 'list', 'server');
 				break;
 		}
 		this.firstSettled();
@@ -938,6 +1094,8 @@ class Reflector {
 		let gone = false;
 		let errorEvent: string | undefined;
 		let sawEvent = false;
+		/** The server answered 200: the watch was open. */
+		let established = false;
 
 		const onEvent = (type: string, object: unknown): void => {
 			if (gen !== this.generation || this.stopped) {
@@ -977,16 +1135,23 @@ class Reflector {
 			this.watchAbort = undefined;
 			const log = this.host.log;
 			const failure = err != null ? this.host.classify(err, this.kind, this.namespace) : undefined;
+			this.rejected = failure?.type === 'fatal' && failure.status === 401;
 			if (gone || failure?.type === 'gone') {
+				// The server's history moved on — not a failure: relist now. Only 410s that keep coming right after
+				// relists (`goneStreak`, reset by a watch that proves healthy) back off.
 				log('info', `The watch of ${this.what} expired (410 Gone); relisting.`);
 				this.resourceVersion = '';
-				this.schedule(sawEvent || this.failures === 0 ? 0 : this.host.backoff(this.failures), 'list');
-				this.failures++;
+				this.schedule(this.goneStreak === 0 ? 0 : this.host.backoff(this.goneStreak - 1), 'list');
+				this.goneStreak++;
 				return;
 			}
-			const healthy = Date.now() - startedAt >= healthyWatchMs && failure === undefined && errorEvent === undefined;
-			if (healthy || sawEvent) {
+			const clean = failure === undefined && errorEvent === undefined;
+			// A watch that carried events or lived a while was healthy, however it ended: earlier failures are over.
+			const productive = sawEvent || Date.now() - startedAt >= healthyWatchMs;
+			if (productive) {
 				this.failures = 0;
+				this.quickEnds = 0;
+				this.goneStreak = 0;
 			}
 			if (failure?.type === 'fatal') {
 				if (this.fatal !== failure.message) {
@@ -998,7 +1163,7 @@ class Reflector {
 				this.limit = { kind: this.kind, ...this.scope(), reason: 'forbidden', message: failure.message };
 				log('warn', failure.message);
 				this.host.changed();
-				this.schedule(this.host.slowRetryMs, 'watch');
+				this.schedule(this.host.backoff(this.failures++), 'watch', 'denied');
 				return;
 			} else {
 				log(
@@ -1006,7 +1171,17 @@ class Reflector {
 					`The watch of ${this.what} ended${failure ? `: ${failure.message}` : errorEvent ? `: ${errorEvent}` : ''}; reconnecting.`,
 				);
 			}
-			this.schedule(healthy ? 0 : this.host.backoff(this.failures++), 'watch');
+			// A clean end rewatches at once, as client-go does; so does the first error after an open watch. Errors
+			// in a row back off; so does a server that ends watches at once with nothing in them, again and again
+			// (after three quick rewatches), so nothing spins.
+			let delay = 0;
+			if (!clean) {
+				delay = (productive || established) && this.failures === 0 ? 0 : this.host.backoff(Math.max(0, this.failures - 1));
+				this.failures++;
+			} else if (!productive && ++this.quickEnds > 3) {
+				delay = this.host.backoff(this.quickEnds - 4);
+			}
+			this.schedule(delay, 'watch', clean ? undefined : 'server');
 		};
 
 		this.host.watch(this.kind, this.namespace, this.resourceVersion, onEvent, onDone).then(
@@ -1018,8 +1193,16 @@ class Reflector {
 				if (ended) {
 					return;
 				}
+				established = true;
 				this.watchAbort = controller;
-				if (this.fatal !== undefined || this.limit !== undefined) {
+				const wasFailing = this.fatal !== undefined || this.limit !== undefined;
+				if (this.failures > 0 || this.rejected || wasFailing) {
+					// Not `succeeded()`: a watch that opens and drops at once must keep backing off, so the count is
+					// kept until it proves healthy; the others may still retry now.
+					this.rejected = false;
+					this.host.recovered(this);
+				}
+				if (wasFailing) {
 					this.fatal = undefined;
 					this.limit = undefined;
 					this.host.changed();

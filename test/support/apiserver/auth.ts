@@ -92,6 +92,14 @@ export class Authenticator {
 		p.deniedNamespaces = [...(p.deniedNamespaces ?? []), namespace];
 	}
 
+	/** Removes `namespace` from the user's denied namespaces. */
+	allowNamespace(user: string, namespace: string): void {
+		const p = this.policies[user];
+		if (p?.deniedNamespaces) {
+			p.deniedNamespaces = p.deniedNamespaces.filter((ns) => ns !== namespace);
+		}
+	}
+
 	/** The 403 message for a denied request, or undefined when allowed. */
 	authorize(a: RequestAttributes): string | undefined {
 		if (a.resource === undefined) {

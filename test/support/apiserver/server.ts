@@ -109,6 +109,10 @@ export interface TestApiServerFaults {
 	compact(): void;
 	/** Makes every request of `user` in `namespace` 403. */
 	forbidNamespace(user: string, namespace: string): void;
+	/** Undoes `forbidNamespace` (open watches are not touched, as RBAC changes do not end them). */
+	allowNamespace(user: string, namespace: string): void;
+	/** While set, every authenticated request (whose path matches `path`, if given) is answered with this status. */
+	failing: { status: number; path?: RegExp } | undefined;
 }
 
 /** A running test API server. */
@@ -429,6 +433,10 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
 			sendStatus(res, failure.status, `injected failure (${failure.status})`);
 			return;
 		}
+		if (faults.failing && (!faults.failing.path || faults.failing.path.test(url.pathname))) {
+			sendStatus(res, faults.failing.status, `injected failure (${faults.failing.status})`);
+			return;
+		}
 		if (method !== 'GET' && method !== 'HEAD') {
 			sendStatus(res, 405, 'the server does not allow this method on the requested resource');
 			return;
@@ -587,6 +595,8 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
 		expireTokens: () => auth.rotate(),
 		compact: () => store.compact(),
 		forbidNamespace: (user, ns) => auth.forbidNamespace(user, ns),
+		allowNamespace: (user, ns) => auth.allowNamespace(user, ns),
+		failing: undefined,
 	};
 
 	const kubeconfigText = (): string =>
