@@ -106,6 +106,32 @@ suite('diagram panel', () => {
 		assert.equal(message.messages, 1);
 	});
 
+	test('keeps a %%{init}%% directive and Mermaid syntax in a name as text: no theme or security change', async () => {
+		const directive = '%%{init: {"securityLevel":"loose","theme":"forest"}}%%';
+		const syntax = 'web\nNote over c: pwned\nclick c call alert(1)';
+		const diagram: DiagramModel = {
+			id: 'test:directive',
+			kind: 'flow',
+			title: directive,
+			mermaid: [
+				'sequenceDiagram',
+				'    participant c as client',
+				`    participant d as ${mermaidText(directive)}`,
+				`    participant s as ${mermaidText(syntax)}`,
+				`    c->>d: ${mermaidText(directive, 'message')}`,
+				`    d->>s: ${mermaidText(syntax, 'message')}`,
+			].join('\n'),
+		};
+		const rendered = nextRendered(diagram.id);
+		api.diagrams.update(diagram);
+		const message = await rendered;
+		assertOk(message);
+		// The directive is a participant's name, not configuration; the newlines did not start new statements.
+		assert.equal(message.participants.length, 3);
+		assert.equal(message.participants[1], directive);
+		assert.equal(message.messages, 2);
+	});
+
 	test('reports a source Mermaid rejects, and renders the next one', async () => {
 		const broken: DiagramModel = { id: 'test:broken', kind: 'flow', title: 'broken', mermaid: 'sequenceDiagram\n    a->>: \n    end end' };
 		const failed = nextRendered(broken.id);

@@ -39,6 +39,12 @@ import { prng } from './workload';
 const totalChanges = Number(process.env.SOAK_CHANGES ?? 10_000);
 const seed = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000);
 const maxSeconds = Number(process.env.SOAK_MAX_SECONDS ?? 900);
+/**
+ * `SOAK_GATE=correctness` (CI): only correctness fails the run — objects lost or phantom once converged, non-read
+ * requests, writes after dispose, unhandled rejections, a fault never converging. Times are still measured and
+ * printed; the 2 s target is a benchmark, judged on a quiet machine.
+ */
+const timingGates = process.env.SOAK_GATE !== 'correctness';
 /** The target: equal within this long after a fault clears. */
 const convergeTargetMs = 2000;
 /** How long to keep waiting past the target, to tell "late" from "never". */
@@ -411,11 +417,12 @@ async function main(): Promise<number> {
 	for (const [key, s] of Object.entries(verbs.informers).sort((x, y) => x[0].localeCompare(y[0]))) {
 		console.log(`  ${key.padEnd(56)} ${String(s.lists).padStart(5)} (${String(Math.max(0, s.lists - 1)).padStart(4)})  ${String(s.watches).padStart(7)} (${String(Math.max(0, s.watches - 1)).padStart(4)})`);
 	}
+	const timed = (ok: boolean): boolean => ok || !timingGates;
 	const checks: [string, boolean, string][] = [
-		['objects lost at 2 s', lost === 0, String(lost)],
-		['objects phantom at 2 s', phantom === 0, String(phantom)],
-		['objects stale at 2 s', stale === 0, String(stale)],
-		['faults converged later than 2 s', late === 0, String(late)],
+		['objects lost at 2 s', timed(lost === 0), String(lost)],
+		['objects phantom at 2 s', timed(phantom === 0), String(phantom)],
+		['objects stale at 2 s', timed(stale === 0), String(stale)],
+		['faults converged later than 2 s', timed(late === 0), String(late)],
 		['faults never converged', neverConverged === 0, String(neverConverged)],
 		['final state equal', final.convergeMs !== undefined, final.convergeMs === undefined ? final.atDeadline.examples.join('; ') : `${final.convergeMs} ms`],
 		['requests other than get/list/watch, or for secrets', verbs.violations.length === 0, verbs.violations.length === 0 ? '0' : verbs.violations.slice(0, 5).join('; ')],
