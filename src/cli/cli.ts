@@ -8,6 +8,7 @@
  * errors, 3 when `plan --exit-code` finds changes.
  */
 import { readFileSync } from 'node:fs';
+import { decodeManifestBytes } from '../core/manifests/fileText';
 import { runScenario } from './scenario';
 import type { PreviewFormat } from './preview';
 import { formatPreview, previewFiles } from './preview';
@@ -73,6 +74,23 @@ function readInput(file: string | undefined): string {
 	}
 }
 
+/**
+ * A manifest file's text, decoded as kubectl decodes it (UTF-8, or UTF-16 with a byte-order mark). Binary content is
+ * passed on: the preview reports it as "binary file, not YAML" with the other problems of the files.
+ */
+function readManifest(file: string): string {
+	let bytes: Uint8Array;
+	try {
+		bytes = file === '-' ? readFileSync(0) : readFileSync(file);
+	} catch (e) {
+		const err = e as NodeJS.ErrnoException;
+		throw new UsageError(
+			`cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message}`,
+		);
+	}
+	return decodeManifestBytes(bytes);
+}
+
 function simulate(args: string[]): number {
 	const option = args.find((a) => a.startsWith('-') && a !== '-');
 	if (option) {
@@ -127,7 +145,7 @@ function preview(args: string[]): number {
 	if (files.length === 0) {
 		throw new UsageError('preview: give at least one manifest FILE (YAML or JSON)');
 	}
-	const inputs = files.map((path) => ({ path, text: readInput(path) }));
+	const inputs = files.map((path) => ({ path, text: readManifest(path) }));
 	const result = previewFiles(inputs, { maxEndpointsPerSlice });
 	process.stdout.write(formatPreview(result, output));
 	const hasErrors = result.diagnostics.some((d) => d.severity === 'error');
@@ -169,7 +187,7 @@ async function plan(args: string[]): Promise<number> {
 	if (files.length === 0) {
 		throw new UsageError('plan: give at least one manifest FILE (YAML or JSON)');
 	}
-	const inputs = files.map((path) => ({ path, text: readInput(path) }));
+	const inputs = files.map((path) => ({ path, text: readManifest(path) }));
 	const { planFiles, formatPlanResult } = await import('../cluster/live/planFiles');
 	const { LiveSnapshotError } = await import('../cluster/live/snapshot');
 	let result: Awaited<ReturnType<typeof planFiles>>;

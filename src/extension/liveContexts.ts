@@ -11,8 +11,9 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { LiveClusterSource } from '../cluster/live/liveSource';
-import type { ContextInfo, KubeconfigLocation, LiveState } from '../cluster/live/types';
-import { ClusterStore } from '../core/store/store';
+import type { ResolvedKubeconfigLocation } from '../cluster/live/kubeconfig';
+import type { ContextInfo, LiveState } from '../cluster/live/types';
+import { ClusterStore, liveStoreOptions } from '../core/store/store';
 import type { StoreChange } from '../core/store/types';
 import type { TreeSource } from '../core/views/servicesTree';
 import { md } from '../core/views/servicesTree';
@@ -29,13 +30,15 @@ export function contextSourceId(name: string): string {
 }
 
 export class LiveContexts extends Disposable {
-	private location: KubeconfigLocation | undefined;
+	private location: ResolvedKubeconfigLocation | undefined;
 	private kubeConfig: KubeConfig | undefined;
 	private contexts: ContextInfo[] = [];
 	private errors: string[] = [];
+	/** The errors no context's row shows (the kubeconfig's own row shows them). */
+	private fileErrors: string[] = [];
 	private activeName: string | undefined;
 	private source: LiveClusterSource | undefined;
-	private store = new ClusterStore();
+	private store = new ClusterStore(liveStoreOptions);
 	private readonly emptyStore = new ClusterStore();
 	private state: LiveState = { phase: 'idle', limits: [] };
 	private loaded = false;
@@ -119,6 +122,17 @@ export class LiveContexts extends Disposable {
 	start(): void {
 		this.ensureLoaded();
 		if (!this.activeName || !this.kubeConfig) {
+			return;
+		}
+		const problem = this.contexts.find((c) => c.name === this.activeName)?.problem;
+		if (problem) {
+			// Connecting would fail less clearly (or send no credentials at all): say what is wrong instead.
+			if (this.state.phase !== 'error' || this.state.message !== problem) {
+				this.log.error(`${this.activeName}: ${problem}`);
+				this.state = { phase: 'error', message: problem, limits: [] };
+				this.updateStatusBar();
+				this._onDidChange.fire();
+			}
 			return;
 		}
 		if (!this.source) {
@@ -220,6 +234,7 @@ export class LiveContexts extends Disposable {
 		this.kubeConfig = loaded.kubeConfig;
 		this.contexts = loaded.contexts;
 		this.errors = loaded.errors;
+		this.fileErrors = loaded.fileErrors;
 		const chosen = this.memento.get<string>(chosenContextKey);
 		this.activeName = this.contexts.some((c) => c.name === chosen) ? chosen : loaded.currentContext;
 		this.log.info(
@@ -239,24 +254,28 @@ export class LiveContexts extends Disposable {
 		if (!this.loaded) {
 			return [];
 		}
+		const kubeconfigRow = (problems: readonly string[]): TreeSource => ({
+			id: 'kubeconfig',
+			kind: 'context',
+			label: 'Kubeconfig',
+			state: { phase: 'error', message: problems[0] },
+			notices: problems.slice(1).map((text) => ({ severity: 'error' as const, text })),
+			store: this.emptyStore,
+			tooltip: this.location?.paths.length
+				? `Read from ${this.location.paths.map(md).join(', ')}`
+				: `Looked for ${(this.location?.looked ?? []).map(md).join(', ')}`,
+		});
 		if (this.contexts.length === 0) {
-			if (this.errors.length === 0 || this.location?.paths.length === 0) {
+			if (this.errors.length === 0 || (this.location?.source === 'default' && this.location.paths.length === 0)) {
 				// No kubeconfig at all is normal: the playground is the view then. The status bar says where we looked.
+				// A kubeconfig that $KUBECONFIG or a setting names but that is missing is not: the row says so.
 				return [];
 			}
-			return [
-				{
-					id: 'kubeconfig',
-					kind: 'context',
-					label: 'Kubeconfig',
-					state: { phase: 'error', message: this.errors[0] },
-					notices: this.errors.slice(1).map((text) => ({ severity: 'error' as const, text })),
-					store: this.emptyStore,
-					tooltip: `Read from ${this.location?.paths.map(md).join(', ')}`,
-				},
-			];
+			return [kubeconfigRow(this.errors)];
 		}
-		return this.contexts.map((c) => {
+		// Problems of the files themselves (a corrupt file among several, a missing one) above the contexts.
+		const head = this.fileErrors.length > 0 ? [kubeconfigRow(this.fileErrors)] : [];
+		return [...head, ...this.contexts.map((c): TreeSource => {
 			const active = c.name === this.activeName;
 			const base = {
 				id: contextSourceId(c.name),
@@ -273,7 +292,13 @@ export class LiveContexts extends Disposable {
 				].join('  \n'),
 			};
 			if (!active) {
-				return { ...base, state: { phase: 'idle' }, notices: [], store: this.emptyStore, active: false };
+				return {
+					...base,
+					state: c.problem ? { phase: 'error', message: c.problem } : { phase: 'idle' },
+					notices: [],
+					store: this.emptyStore,
+					active: false,
+				};
 			}
 			return {
 				...base,
@@ -286,7 +311,7 @@ export class LiveContexts extends Disposable {
 				store: this.store,
 				namespaceFilter,
 			};
-		});
+		})];
 	}
 
 	/** The view's progress bar runs while the first lists load. */
@@ -309,7 +334,7 @@ export class LiveContexts extends Disposable {
 		this.source?.dispose();
 		this.source = undefined;
 		this.storeSub?.dispose();
-		this.store = new ClusterStore();
+		this.store = new ClusterStore(liveStoreOptions);
 		const store = this.store;
 		this.storeSub = store.onDidChange((change) => {
 			if (store === this.store) {

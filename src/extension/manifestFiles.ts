@@ -1,10 +1,12 @@
 /**
  * The workspace's manifest files, as the playground and the previews read them (`endpointLens.manifests.*`): found
- * with `findFiles`, larger files skipped and reported, files without a `kind:` line ignored. Reading yields to the
- * event loop between files, so a big workspace never blocks the extension host.
+ * with `findFiles`, decoded as kubectl decodes them (UTF-8, or UTF-16 with a byte-order mark); files over the size
+ * limit and binary files skipped and reported (naming the size, the limit and the setting), files without a `kind:`
+ * line ignored. Reading yields to the event loop between files, so a big workspace never blocks the extension host.
  */
 import { readFile, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { binaryContent, decodeManifestBytes, tooLargeReason } from '../core/manifests/fileText';
 import type { EndpointLensConfig } from './config';
 
 /** A manifest file's path and text. */
@@ -53,8 +55,14 @@ export async function fileSize(uri: vscode.Uri): Promise<number> {
 	return uri.scheme === 'file' ? (await stat(uri.fsPath)).size : (await vscode.workspace.fs.stat(uri)).size;
 }
 
-export async function readText(uri: vscode.Uri, decoder = new TextDecoder()): Promise<string> {
-	return uri.scheme === 'file' ? readFile(uri.fsPath, 'utf8') : decoder.decode(await vscode.workspace.fs.readFile(uri));
+export async function readText(uri: vscode.Uri): Promise<string> {
+	return decodeManifestBytes(uri.scheme === 'file' ? await readFile(uri.fsPath) : await vscode.workspace.fs.readFile(uri));
+}
+
+/** Why a file's text is not read as YAML (binary content), for the list of skipped files; undefined for text. */
+export function binaryReason(text: string): string | undefined {
+	const binary = binaryContent(text);
+	return binary ? `binary file (${binary.reason}), not YAML` : undefined;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -73,7 +81,6 @@ export async function readWorkspaceManifests(
 	const uris = await vscode.workspace.findFiles(cfg.include, cfg.exclude, maxManifestFiles, token);
 	const findMs = performance.now() - t0;
 	uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
-	const decoder = new TextDecoder();
 	let last = performance.now();
 	for (const uri of uris) {
 		if (token?.isCancellationRequested) {
@@ -83,14 +90,14 @@ export async function readWorkspaceManifests(
 		try {
 			const size = await fileSize(uri);
 			if (size > cfg.maxFileBytes) {
-				skipped.push({
-					path: rel,
-					reason: `larger than ${Math.round(cfg.maxFileBytes / 1024)} KB (endpointLens.manifests.maxFileSizeKB)`,
-				});
+				skipped.push({ path: rel, reason: tooLargeReason(size, cfg.maxFileBytes) });
 				continue;
 			}
-			const text = await readText(uri, decoder);
-			if (looksLikeManifest.test(text)) {
+			const text = await readText(uri);
+			const binary = binaryReason(text);
+			if (binary) {
+				skipped.push({ path: rel, reason: binary });
+			} else if (looksLikeManifest.test(text)) {
 				files.push({ path: uri.fsPath, text });
 			}
 		} catch (err) {

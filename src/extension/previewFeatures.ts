@@ -22,6 +22,7 @@ import type { LiveContexts } from './liveContexts';
 import { liveViewOf } from './liveView';
 import { documentLength, fileSize, looksLikeManifestText, matchesManifestGlobs, readText, readWorkspaceManifests } from './manifestFiles';
 import { ParseWorker, workerParseThreshold } from './parseWorker';
+import { binaryContent, tooLargeReason } from '../core/manifests/fileText';
 
 export const previewScheme = 'endpoint-lens-preview';
 
@@ -308,21 +309,33 @@ export class PreviewFeatures
 		return { index, maxHoverEndpoints: this.config.preview.maxHoverEndpoints, ...(live ? { live } : {}) };
 	}
 
-	/** An open YAML document small enough to read that looks like a manifest. */
+	/** An open YAML document small enough to read that looks like a manifest (or is binary: one diagnostic says so). */
 	private isCandidate(doc: vscode.TextDocument): boolean {
-		return (
-			(doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') &&
-			doc.languageId === 'yaml' &&
-			documentLength(doc) <= this.config.manifests.maxFileBytes &&
-			looksLikeManifestText(doc.getText())
-		);
+		return this.candidacy(doc) === 'read';
+	}
+
+	/**
+	 * `read`: an open YAML document to index; `tooLarge`: a manifest over `maxFileSizeKB`, which gets one diagnostic
+	 * saying so and nothing else; undefined: not ours.
+	 */
+	private candidacy(doc: vscode.TextDocument): 'read' | 'tooLarge' | undefined {
+		if ((doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') || doc.languageId !== 'yaml') {
+			return undefined;
+		}
+		if (documentLength(doc) > this.config.manifests.maxFileBytes) {
+			// Only the start is looked at: this runs on every refresh.
+			const head = doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, 2000), 0));
+			return looksLikeManifestText(head) ? 'tooLarge' : undefined;
+		}
+		const text = doc.getText();
+		return looksLikeManifestText(text) || binaryContent(text) ? 'read' : undefined;
 	}
 
 	private documentChanged(doc: vscode.TextDocument): void {
 		if (doc.languageId !== 'yaml' || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) {
 			return;
 		}
-		if (!this.index && !this.isCandidate(doc)) {
+		if (!this.index && this.candidacy(doc) === undefined) {
 			return;
 		}
 		this.dirty.set(doc.uri.toString(), doc);
@@ -414,8 +427,13 @@ export class PreviewFeatures
 		this.dirty.clear();
 		const ctx = this.context(index);
 		for (const doc of vscode.workspace.textDocuments) {
-			if (!this.config.preview.diagnostics || !this.isCandidate(doc)) {
+			const candidacy = this.config.preview.diagnostics ? this.candidacy(doc) : undefined;
+			if (candidacy === undefined) {
 				this.diagnostics.delete(doc.uri);
+				continue;
+			}
+			if (candidacy === 'tooLarge') {
+				this.diagnostics.set(doc.uri, [this.tooLargeDiagnostic(doc)]);
 				continue;
 			}
 			if (!this.indexed(index, doc)) {
@@ -435,6 +453,18 @@ export class PreviewFeatures
 			}
 		}
 		this._onDidUpdate.fire();
+	}
+
+	/** The one diagnostic of a manifest over the size limit: its size, the limit, the setting. */
+	private tooLargeDiagnostic(doc: vscode.TextDocument): vscode.Diagnostic {
+		const d = new vscode.Diagnostic(
+			new vscode.Range(0, 0, 0, 0),
+			`This document is ${tooLargeReason(documentLength(doc), this.config.manifests.maxFileBytes)} by Endpoint Lens: no hovers, CodeLens or diagnostics.`,
+			vscode.DiagnosticSeverity.Information,
+		);
+		d.source = 'Endpoint Lens';
+		d.code = 'file-too-large';
+		return d;
 	}
 
 	/** Runs a model; a bug in one (it never should throw) is logged with its stack, and the feature shows nothing. */

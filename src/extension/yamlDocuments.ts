@@ -52,7 +52,11 @@ export class ObjectYamlProvider extends Disposable implements vscode.TextDocumen
 		if (!obj) {
 			return `# Endpoint Lens: ${where} is not in ${a.sourceId === 'playground' ? 'the playground' : a.sourceId} (any more).\n`;
 		}
-		const header = `# ${where}, as ${a.sourceId === 'playground' ? 'the Endpoint Lens playground' : a.sourceId} holds it now (read-only).\n`;
+		let header = `# ${where}, as ${a.sourceId === 'playground' ? 'the Endpoint Lens playground' : a.sourceId} holds it now (read-only).\n`;
+		if (a.kind === 'Pod' && a.sourceId !== 'playground') {
+			// The live source keeps slim pods (core/k8s/slim.ts).
+			header += `# Only the fields Endpoint Lens reads are kept; \`kubectl get pod -n ${a.namespace} ${a.name} -o yaml\` shows the whole object.\n`;
+		}
 		return header + runtime().stringifyYaml(obj, { lineWidth: 0, aliasDuplicateObjects: false });
 	}
 

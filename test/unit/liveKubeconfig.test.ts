@@ -287,7 +287,9 @@ describe('loadKubeconfig', () => {
 		assert.match(loaded.errors[1]!, /clusters\[1\] has no name/);
 		assert.match(loaded.errors[2]!, /user "u": cannot read token-file .*no-such-token/);
 		assert.match(loaded.errors[3]!, /context "nocluster" names no cluster/);
-		assert.deepEqual(loaded.contexts.map((x) => x.name), ['fine']);
+		// The context that names no cluster stays, with its problem, so the view can say what is wrong with it.
+		assert.deepEqual(loaded.contexts.map((x) => [x.name, x.problem]), [['fine', undefined], ['nocluster', loaded.errors[3]]]);
+		assert.deepEqual(loaded.kubeConfig.getContexts().map((x) => x.name), ['fine']);
 		assert.equal(loaded.kubeConfig.getUser('v')?.token, 't');
 	});
 
@@ -307,8 +309,12 @@ describe('loadKubeconfig', () => {
 				'',
 			].join('\n'),
 		);
+		write('sub/ca.crt', 'ca');
+		write('sub/certs/u.crt', 'cert');
 		const loaded = loadKubeconfig({ paths: [p], source: 'setting' });
-		assert.deepEqual(loaded.errors, []);
+		// The relative files are found; the absolute key is not (and the context says so).
+		assert.deepEqual(loaded.errors, [`${p}: user "u": cannot read client-key /abs/u.key: the file does not exist.`]);
+		assert.equal(loaded.contexts[0]!.problem, loaded.errors[0]);
 		assert.equal(loaded.kubeConfig.getCluster('c')?.caFile, path.join(dir, 'sub', 'ca.crt'));
 		assert.equal(loaded.kubeConfig.getUser('u')?.certFile, path.join(dir, 'sub', 'certs', 'u.crt'));
 		assert.equal(loaded.kubeConfig.getUser('u')?.keyFile, '/abs/u.key');

@@ -710,3 +710,104 @@ describe('ClusterStore notifications', () => {
 		assert.equal(two.counts().Pod, 0);
 	});
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lists reduced in steps
+
+describe('ClusterStore.applyListInSteps', () => {
+	/** Yields through a queue the test drains by hand, so every step boundary can be observed. */
+	function manualYield(): { yieldToEventLoop: () => Promise<void>; steps: () => number; release: () => void } {
+		const waiting: (() => void)[] = [];
+		let steps = 0;
+		return {
+			yieldToEventLoop: () =>
+				new Promise<void>((resolve) => {
+					steps++;
+					waiting.push(resolve);
+				}),
+			steps: () => steps,
+			release: () => waiting.shift()?.(),
+		};
+	}
+
+	const pods = (n: number, from = 0, rv = '1'): Pod[] =>
+		Array.from({ length: n }, (_, i) => pod(`p${from + i}`, { app: `a${(from + i) % 7}` }, { rv, ns: `n${(from + i) % 3}` }));
+
+	it('ends in the state `apply` reaches, with the same delta, and notifies once', async () => {
+		const services = [0, 1, 2].flatMap((n) => [0, 1, 2, 3, 4, 5, 6].map((a) => svc(`a${a}`, { app: `a${a}` }, { ns: `n${n}` })));
+		const before = pods(900, 0, '1');
+		const after = [...pods(600, 300, '2'), ...pods(200, 1000, '1')];
+		const reference = new ClusterStore();
+		reference.apply({ type: 'LIST', kind: 'Service', objects: services });
+		reference.apply({ type: 'LIST', kind: 'Pod', objects: before });
+		const expected = reference.apply({ type: 'LIST', kind: 'Pod', objects: after });
+
+		const y = manualYield();
+		const store = new ClusterStore({ yieldToEventLoop: y.yieldToEventLoop });
+		store.apply({ type: 'LIST', kind: 'Service', objects: services });
+		store.apply({ type: 'LIST', kind: 'Pod', objects: before });
+		await Promise.resolve();
+		const changes: StoreChange[] = [];
+		store.onDidChange((c) => changes.push(c));
+		const deltas: StoreDelta[] = [];
+		store.onDidApply((d) => deltas.push(d));
+		const done = store.applyListInSteps({ type: 'LIST', kind: 'Pod', objects: after }, { stepMs: 0 });
+		// Between steps: other kinds go on, and nothing is notified.
+		let turns = 0;
+		while (y.steps() > turns) {
+			turns = y.steps();
+			store.apply({ type: 'ADDED', kind: 'Node', object: { kind: 'Node', metadata: { name: `node-${turns}`, uid: `node-${turns}` } } });
+			await new Promise((resolve) => setImmediate(resolve));
+			assert.equal(changes.length, 0, 'no notification while the list is reduced');
+			y.release();
+			await new Promise((resolve) => setImmediate(resolve));
+		}
+		const delta = await done;
+		assert.ok(turns > 3, `the list took several steps (${turns})`);
+		await new Promise((resolve) => setImmediate(resolve));
+		assert.equal(changes.length, 1, 'one notification for the list (and what came meanwhile)');
+		assert.ok(changes[0]!.kinds.has('Pod') && changes[0]!.kinds.has('Node'));
+		assert.deepEqual(
+			{ counts: store.counts().Pod, pods: store.list('Pod').map((p) => [p.metadata!.name, p.metadata!.resourceVersion]) },
+			{ counts: reference.counts().Pod, pods: reference.list('Pod').map((p) => [p.metadata!.name, p.metadata!.resourceVersion]) },
+		);
+		for (const s of store.list('Service')) {
+			const key = serviceKey(s.metadata!.namespace, s.metadata!.name);
+			assert.deepEqual(store.podsForService(key), reference.podsForService(key), key);
+		}
+		const names = (xs: readonly TypedObject[]): string[] => xs.map((o) => `${o.metadata!.namespace}/${o.metadata!.name}`).sort();
+		assert.deepEqual(names(delta.added), names(expected.added));
+		assert.deepEqual(names(delta.removed), names(expected.removed));
+		assert.deepEqual(names(delta.modified.map((m) => m.after)), names(expected.modified.map((m) => m.after)));
+		assert.deepEqual([...delta.services].sort(), [...expected.services].sort());
+		assert.equal(deltas.filter((d) => d.kind === 'Pod').length, 1, 'delta listeners get the list once, whole');
+	});
+
+	it('stops between steps when aborted, and drops the rest when the store is cleared', async () => {
+		const y = manualYield();
+		const store = new ClusterStore({ yieldToEventLoop: y.yieldToEventLoop });
+		const changes: StoreChange[] = [];
+		store.onDidChange((c) => changes.push(c));
+		const abort = new AbortController();
+		const done = store.applyListInSteps({ type: 'LIST', kind: 'Pod', objects: pods(2000) }, { stepMs: 0, signal: abort.signal });
+		// 2,000 objects collected in 16 steps of 128, then upserted: stop in the middle of those.
+		while (y.steps() < 24) {
+			await Promise.resolve();
+			y.release();
+			await new Promise((resolve) => setImmediate(resolve));
+		}
+		abort.abort();
+		y.release();
+		await done;
+		assert.ok(store.counts().Pod > 0 && store.counts().Pod < 2000, `a part of the list (${store.counts().Pod})`);
+		await new Promise((resolve) => setImmediate(resolve));
+		assert.equal(changes.length, 1, 'what was reduced is notified');
+
+		const cleared = store.applyListInSteps({ type: 'LIST', kind: 'Pod', objects: pods(2000) }, { stepMs: 0 });
+		await Promise.resolve();
+		store.clear();
+		y.release();
+		await cleared;
+		assert.equal(store.counts().Pod, 0, 'nothing of the list lands in the cleared store');
+	});
+});

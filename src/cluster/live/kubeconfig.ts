@@ -10,6 +10,11 @@
  * last current-context win and throws on duplicates, so the merge is done here). It never throws: every problem —
  * an unreadable file, corrupt YAML, an entry client-node would reject, a context naming a cluster or user nobody
  * defines — becomes a sentence in `errors` naming the file, and whatever could be loaded still loads.
+ *
+ * A context that cannot work is kept, with its `problem`: it names no cluster, or a cluster or user that is missing or
+ * was ignored, or credentials that cannot be used — an auth-provider client-node does not have, an exec credential
+ * plugin that is not installed, a certificate or key file that cannot be read. The view shows the problem on the
+ * context's row instead of connecting (and failing with a less specific message, or an unauthenticated 401).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -38,6 +43,8 @@ export interface KubeconfigInputs {
 export interface ResolvedKubeconfigLocation extends KubeconfigLocation {
 	/** Every path considered, existing or not, in order. */
 	looked: string[];
+	/** Files `$KUBECONFIG` names that do not exist (kubectl skips them; the view says so). */
+	missing?: string[];
 }
 
 /** The result of `loadKubeconfig`. */
@@ -50,7 +57,22 @@ export interface LoadedKubeconfig {
 	currentContext?: string;
 	/** Problems, one sentence each, naming the file. Empty when everything loaded. */
 	errors: string[];
+	/** The `errors` that no context's `problem` repeats: problems of the files themselves, and of unused entries. */
+	fileErrors: string[];
 }
+
+/** What `loadKubeconfig` asks of the machine besides reading files; tests pass their own. */
+export interface KubeconfigHost {
+	/** The environment exec credential plugins run in (its PATH is searched). Default `process.env`. */
+	env?: Record<string, string | undefined>;
+	/** Whether a file exists at this path. Default: `fs.statSync(path).isFile()`. */
+	isFile?: (path: string) => boolean;
+	/** Default `process.platform` (`win32` searches PATH with PATHEXT). */
+	platform?: NodeJS.Platform;
+}
+
+/** The auth-provider names client-node can run (`exec` is a plugin under another name). */
+const knownAuthProviders = ['oidc', 'gcp', 'azure', 'exec'];
 
 const noKubeconfig = 'No kubeconfig: set endpointLens.kubeconfig, $KUBECONFIG, or create ~/.kube/config';
 
@@ -94,7 +116,8 @@ export function resolveKubeconfig(inputs: KubeconfigInputs): ResolvedKubeconfigL
 				paths.push(p);
 			}
 		}
-		return { paths, source: 'KUBECONFIG', looked };
+		const missing = looked.filter((p) => !paths.includes(p));
+		return { paths, source: 'KUBECONFIG', looked, ...(missing.length > 0 ? { missing } : {}) };
 	}
 	const p = path.join(inputs.home, '.kube', 'config');
 	return { paths: inputs.exists(p) ? [p] : [], source: 'default', looked: [p] };
@@ -122,8 +145,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function errorText(err: unknown): string {
-	if (isRecord(err) && typeof err.code === 'string' && err.code === 'ENOENT') {
+	const code = isRecord(err) && typeof err.code === 'string' ? err.code : undefined;
+	if (code === 'ENOENT') {
 		return 'the file does not exist';
+	}
+	if (code === 'EACCES' || code === 'EPERM') {
+		return 'permission denied';
+	}
+	if (code === 'EISDIR') {
+		return 'it is a directory';
+	}
+	if (code === 'ENOTDIR') {
+		return 'a directory on its path is a file';
 	}
 	const message = err instanceof Error ? err.message : String(err);
 	return message.split('\n')[0]!.trim();
@@ -139,6 +172,7 @@ function validEntries(
 	raw: unknown,
 	errors: string[],
 	readFile: ReadFile,
+	dropped: Map<string, string>,
 ): Named[] {
 	if (raw == null) {
 		return [];
@@ -154,29 +188,46 @@ function validEntries(
 			errors.push(`${where} has no name; ignored.`);
 			return;
 		}
-		const label = `${file}: ${section.slice(0, -1)} "${entry.name}"`;
+		const kind = section.slice(0, -1);
+		const key = `${kind}:${entry.name}`;
+		const label = `${file}: ${kind} "${entry.name}"`;
+		const drop = (text: string) => {
+			errors.push(text);
+			if (!dropped.has(key)) {
+				dropped.set(key, text);
+			}
+		};
 		if (section === 'clusters') {
 			if (!isRecord(entry.cluster) || typeof entry.cluster.server !== 'string' || entry.cluster.server === '') {
-				errors.push(`${label} has no server; ignored.`);
+				drop(`${label} has no server; ignored.`);
 				return;
 			}
 		} else if (section === 'contexts') {
 			if (!isRecord(entry.context) || typeof entry.context.cluster !== 'string' || entry.context.cluster === '') {
-				errors.push(`${label} names no cluster; ignored.`);
+				drop(`${label} names no cluster; it cannot connect.`);
 				return;
 			}
 		} else if (entry.user != null && !isRecord(entry.user)) {
-			errors.push(`${label} is not a mapping; ignored.`);
+			drop(`${label} is not a mapping; ignored.`);
 			return;
-		} else if (isRecord(entry.user) && typeof entry.user['token-file'] === 'string' && !entry.user.token) {
-			const tokenFile = path.resolve(path.dirname(file), entry.user['token-file']);
-			try {
-				readFile(tokenFile, 'utf8');
-			} catch (err) {
-				errors.push(`${label}: cannot read token-file ${tokenFile}: ${errorText(err)}; ignored.`);
-				return;
+		} else if (isRecord(entry.user)) {
+			let user = entry.user;
+			if (typeof user['token-file'] === 'string' && !user.token) {
+				const tokenFile = path.resolve(path.dirname(file), user['token-file']);
+				try {
+					readFile(tokenFile, 'utf8');
+				} catch (err) {
+					drop(`${label}: cannot read token-file ${tokenFile}: ${errorText(err)}; ignored.`);
+					return;
+				}
+				user = { ...user, 'token-file': tokenFile };
 			}
-			entry = { ...entry, user: { ...entry.user, 'token-file': tokenFile } };
+			// As kubectl: an exec plugin's command with a directory part is relative to the kubeconfig that names it.
+			const exec = user.exec;
+			if (isRecord(exec) && typeof exec.command === 'string' && /[\\/]/.test(exec.command) && !path.isAbsolute(exec.command)) {
+				user = { ...user, exec: { ...exec, command: path.resolve(path.dirname(file), exec.command) } };
+			}
+			entry = { ...entry, user };
 		}
 		out.push(entry as Named);
 	});
@@ -184,12 +235,22 @@ function validEntries(
 }
 
 /** One file, parsed and converted by client-node; undefined (with an error) when it cannot be read or parsed. */
-function loadOne(file: string, readFile: ReadFile, errors: string[]): KubeConfig | undefined {
+function loadOne(
+	file: string,
+	readFile: ReadFile,
+	errors: string[],
+	dropped: Map<string, string>,
+	nameless: { name: string; file: string; problem: string }[],
+): KubeConfig | undefined {
 	let text: string;
 	try {
 		text = readFile(file, 'utf8');
 	} catch (err) {
 		errors.push(`${file}: cannot read the kubeconfig: ${errorText(err)}.`);
+		return undefined;
+	}
+	if (text.includes('\u0000')) {
+		errors.push(`${file}: a binary file, not a kubeconfig.`);
 		return undefined;
 	}
 	let raw: unknown;
@@ -210,10 +271,18 @@ function loadOne(file: string, readFile: ReadFile, errors: string[]): KubeConfig
 		return undefined;
 	}
 	const doc = raw as RawKubeconfig;
+	const sections = ['clusters', 'users', 'contexts', 'current-context'] as const;
+	if (Object.keys(raw).length > 0 && !sections.some((k) => k in raw)) {
+		// YAML, but something else: a manifest, a values file.
+		const kind = typeof raw.kind === 'string' ? ` (it is a ${raw.kind}${typeof raw.apiVersion === 'string' ? ` of ${raw.apiVersion}` : ''})` : '';
+		errors.push(`${file}: not a kubeconfig${kind}: it has no clusters, users or contexts.`);
+		return undefined;
+	}
+	const contextsDropped = new Map<string, string>();
 	const sanitized = {
-		clusters: validEntries(file, 'clusters', doc.clusters, errors, readFile),
-		users: validEntries(file, 'users', doc.users, errors, readFile),
-		contexts: validEntries(file, 'contexts', doc.contexts, errors, readFile),
+		clusters: validEntries(file, 'clusters', doc.clusters, errors, readFile, dropped),
+		users: validEntries(file, 'users', doc.users, errors, readFile, dropped),
+		contexts: validEntries(file, 'contexts', doc.contexts, errors, readFile, contextsDropped),
 		'current-context': typeof doc['current-context'] === 'string' ? doc['current-context'] : undefined,
 	};
 	try {
@@ -224,42 +293,151 @@ function loadOne(file: string, readFile: ReadFile, errors: string[]): KubeConfig
 		errors.push(`${file}: ${errorText(err)}`);
 		return undefined;
 	}
+	// Contexts that name no cluster stay visible, with their problem.
+	for (const [key, problem] of contextsDropped) {
+		nameless.push({ name: key.slice('context:'.length), file, problem });
+	}
 	return kc;
+}
+
+/** The file an exec plugin's command runs, or undefined when it is not found (PATH, with PATHEXT on Windows). */
+function findCommand(command: string, env: Record<string, string | undefined>, isFile: (p: string) => boolean, platform: NodeJS.Platform): string | undefined {
+	const win = platform === 'win32';
+	const exts = win ? ['', ...(env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean)] : [''];
+	const candidates = (p: string) => exts.map((e) => p + e);
+	if (path.isAbsolute(command) || /[\\/]/.test(command)) {
+		return candidates(command).find(isFile);
+	}
+	const dirs = (env.PATH ?? env.Path ?? '').split(win ? ';' : ':').filter(Boolean);
+	for (const dir of dirs) {
+		const hit = candidates(path.join(dir, command)).find(isFile);
+		if (hit) {
+			return hit;
+		}
+	}
+	return undefined;
+}
+
+/** Why a user's credentials cannot be used, naming the field and file; undefined when they look usable. */
+function userProblem(user: User, file: string, readFile: ReadFile, host: Required<KubeconfigHost>): string | undefined {
+	const label = `${file}: user "${user.name}"`;
+	for (const [field, p] of [
+		['client-certificate', user.certFile],
+		['client-key', user.keyFile],
+	] as const) {
+		if (p) {
+			try {
+				readFile(p, 'utf8');
+			} catch (err) {
+				return `${label}: cannot read ${field} ${p}: ${errorText(err)}.`;
+			}
+		}
+	}
+	const provider: unknown = user.authProvider;
+	if (isRecord(provider)) {
+		const name = typeof provider.name === 'string' ? provider.name : '';
+		const config = isRecord(provider.config) ? provider.config : {};
+		if (!knownAuthProviders.includes(name) && !config.exec && !config.tokenFile) {
+			return `${label} uses auth-provider "${name}", which Endpoint Lens cannot run (it runs exec credential plugins and the ${knownAuthProviders.slice(0, -1).join(', ')} providers); configure users[].user.exec instead.`;
+		}
+	}
+	const exec: unknown = user.exec;
+	if (isRecord(exec)) {
+		if (typeof exec.command !== 'string' || exec.command === '') {
+			return `${label}: the exec credential plugin names no command (users[].user.exec.command).`;
+		}
+		const envList = Array.isArray(exec.env) ? exec.env.filter(isRecord) : [];
+		const pathOverride = envList.find((e) => e.name === 'PATH' && typeof e.value === 'string');
+		const env = pathOverride ? { ...host.env, PATH: pathOverride.value as string } : host.env;
+		if (!findCommand(exec.command, env, host.isFile, host.platform)) {
+			const where = path.isAbsolute(exec.command) ? 'does not exist' : 'is not on PATH';
+			const hint = typeof exec.installHint === 'string' && exec.installHint.trim() ? ` ${exec.installHint.trim()}` : '';
+			return `${label}: the exec credential plugin "${exec.command}" ${where}.${hint}`;
+		}
+	}
+	return undefined;
+}
+
+/** Why a cluster cannot be used: an unreadable certificate-authority file. */
+function clusterProblem(cluster: Cluster, file: string, readFile: ReadFile): string | undefined {
+	if (cluster.caFile) {
+		try {
+			readFile(cluster.caFile, 'utf8');
+		} catch (err) {
+			return `${file}: cluster "${cluster.name}": cannot read certificate-authority ${cluster.caFile}: ${errorText(err)}.`;
+		}
+	}
+	return undefined;
+}
+
+function defaultIsFile(p: string): boolean {
+	try {
+		return fs.statSync(p).isFile();
+	} catch {
+		return false;
+	}
 }
 
 /**
  * Loads and merges the kubeconfig files of `location` (kubectl's rules: the first current-context and the first
- * definition of each name win). Never throws; see `LoadedKubeconfig.errors`.
+ * definition of each name win). Never throws; see `LoadedKubeconfig.errors` and `ContextInfo.problem`.
  */
 export function loadKubeconfig(
-	location: KubeconfigLocation & { looked?: string[] },
+	location: KubeconfigLocation & { looked?: string[]; missing?: string[] },
 	readFile: ReadFile = (p, encoding) => fs.readFileSync(p, encoding),
+	hostOptions: KubeconfigHost = {},
 ): LoadedKubeconfig {
+	const host: Required<KubeconfigHost> = {
+		env: hostOptions.env ?? process.env,
+		isFile: hostOptions.isFile ?? defaultIsFile,
+		platform: hostOptions.platform ?? process.platform,
+	};
 	const errors: string[] = [];
 	const clusters: Cluster[] = [];
 	const users: User[] = [];
 	const contexts: Context[] = [];
-	/** Context name → the file that defined it (for error messages). */
+	/** Name → the file that defined it (for error messages). */
 	const contextFile = new Map<string, string>();
+	const clusterFile = new Map<string, string>();
+	const userFile = new Map<string, string>();
+	/** `cluster:NAME` / `user:NAME` → why that entry was ignored. */
+	const dropped = new Map<string, string>();
+	/** Contexts that name no cluster: shown, with their problem. */
+	const nameless: { name: string; file: string; problem: string }[] = [];
 	let currentContext: string | undefined;
 
 	if (location.paths.length === 0) {
-		const looked = location.looked?.length ? ` (looked for ${location.looked.join(', ')})` : '';
-		errors.push(`${noKubeconfig}${looked}.`);
+		if (location.source === 'KUBECONFIG' && location.looked?.length) {
+			const named = location.looked;
+			errors.push(
+				named.length === 1
+					? `No kubeconfig: $KUBECONFIG names ${named[0]}, which does not exist.`
+					: `No kubeconfig: none of the files $KUBECONFIG names exists (${named.join(', ')}).`,
+			);
+		} else {
+			const looked = location.looked?.length ? ` (looked for ${location.looked.join(', ')})` : '';
+			errors.push(`${noKubeconfig}${looked}.`);
+		}
+	} else {
+		for (const p of location.missing ?? []) {
+			errors.push(`$KUBECONFIG names ${p}, which does not exist; skipped (as kubectl does).`);
+		}
 	}
 	for (const file of location.paths) {
-		const kc = loadOne(file, readFile, errors);
+		const kc = loadOne(file, readFile, errors, dropped, nameless);
 		if (!kc) {
 			continue;
 		}
 		for (const c of kc.getClusters()) {
 			if (!clusters.some((x) => x.name === c.name)) {
 				clusters.push(c);
+				clusterFile.set(c.name, file);
 			}
 		}
 		for (const u of kc.getUsers()) {
 			if (!users.some((x) => x.name === u.name)) {
 				users.push(u);
+				userFile.set(u.name, file);
 			}
 		}
 		for (const c of kc.getContexts()) {
@@ -274,15 +452,43 @@ export function loadKubeconfig(
 		}
 	}
 
+	/** Problems already in `errors` that a context's row shows. */
+	const shown = new Set<string>();
+	const once = new Map<string, string | undefined>();
+	const problemOf = (key: string, compute: () => string | undefined): string | undefined => {
+		if (!once.has(key)) {
+			const text = compute();
+			once.set(key, text);
+			if (text && !errors.includes(text)) {
+				errors.push(text);
+			}
+		}
+		return once.get(key);
+	};
 	const infos: ContextInfo[] = [];
 	for (const c of contexts) {
 		const file = contextFile.get(c.name)!;
 		const cluster = clusters.find((x) => x.name === c.cluster);
-		if (!cluster) {
-			errors.push(`${file}: context "${c.name}" names cluster "${c.cluster}", which no kubeconfig file defines.`);
-		}
-		if (c.user && !users.some((x) => x.name === c.user)) {
-			errors.push(`${file}: context "${c.name}" names user "${c.user}", which no kubeconfig file defines.`);
+		const user = c.user ? users.find((x) => x.name === c.user) : undefined;
+		const clusterText = cluster
+			? problemOf(`cluster:${c.cluster}`, () => clusterProblem(cluster, clusterFile.get(cluster.name)!, readFile))
+			: problemOf(
+					`cluster:${c.cluster}`,
+					() => dropped.get(`cluster:${c.cluster}`) ?? `${file}: context "${c.name}" names cluster "${c.cluster}", which no kubeconfig file defines.`,
+				);
+		const userText = !c.user
+			? undefined
+			: user
+				? problemOf(`user:${c.user}`, () => userProblem(user, userFile.get(user.name)!, readFile, host))
+				: problemOf(
+						`user:${c.user}`,
+						() => dropped.get(`user:${c.user}`) ?? `${file}: context "${c.name}" names user "${c.user}", which no kubeconfig file defines.`,
+					);
+		const problem = clusterText ?? userText;
+		for (const t of [clusterText, userText]) {
+			if (t) {
+				shown.add(t);
+			}
 		}
 		infos.push({
 			name: c.name,
@@ -291,13 +497,26 @@ export function loadKubeconfig(
 			...(c.namespace ? { namespace: c.namespace } : {}),
 			...(cluster ? { server: cluster.server } : {}),
 			current: c.name === currentContext,
+			...(problem ? { problem } : {}),
 		});
 	}
-	if (currentContext !== undefined && !contexts.some((c) => c.name === currentContext)) {
+	for (const n of nameless) {
+		if (!infos.some((x) => x.name === n.name)) {
+			infos.push({ name: n.name, cluster: '', user: '', current: n.name === currentContext, problem: n.problem });
+			shown.add(n.problem);
+		}
+	}
+	if (currentContext !== undefined && !infos.some((c) => c.name === currentContext)) {
 		errors.push(`current-context "${currentContext}" is not defined in ${location.paths.join(', ')}.`);
 	}
 
 	const kubeConfig = new KubeConfig();
 	kubeConfig.loadFromOptions({ clusters, users, contexts, currentContext });
-	return { kubeConfig, contexts: infos, ...(currentContext !== undefined ? { currentContext } : {}), errors };
+	return {
+		kubeConfig,
+		contexts: infos,
+		...(currentContext !== undefined ? { currentContext } : {}),
+		errors,
+		fileErrors: errors.filter((e) => !shown.has(e)),
+	};
 }

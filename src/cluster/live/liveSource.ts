@@ -27,6 +27,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { Interner, slimObject } from '../../core/k8s/slim';
 import type { TypedObject } from '../../core/k8s/types';
 import type { ClusterStore } from '../../core/store/store';
 import type { ResourceKind, ResourceTypes } from '../../core/store/types';
@@ -46,8 +47,13 @@ export interface LiveClusterSourceOptions {
 	log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 	/** Reconnect backoff: the first delay, doubled per consecutive failure up to `maxMs`. Default 800 ms / 30 s. */
 	backoff?: { initialMs: number; maxMs: number };
-	/** Items per list page (`limit`). Default 500, as kubectl. */
+	/** The most items a list page asks for (`limit`). Default 500, as kubectl. */
 	pageSize?: number;
+	/**
+	 * About how many bytes of JSON a list page should have (see `ListAllOptions.pageBytes`): parsing a page holds the
+	 * event loop. Default {@link defaultPageBytes}; 0 asks for `pageSize` items a page whatever their size.
+	 */
+	pageBytes?: number;
 	/**
 	 * Fresh credentials after a 401, e.g. the kubeconfig re-read from disk (a `login` command rewrote it). Called at
 	 * most every `credentialCheckMs` while the server rejects the credentials; when the context's user changed, the
@@ -56,6 +62,12 @@ export interface LiveClusterSourceOptions {
 	 */
 	refreshCredentials?: () => KubeConfig | undefined;
 }
+
+/**
+ * The live source's list pages: about 256 kB, 70 pods of 3.5 kB (JSON.parse takes a few ms of them here; a page of 500
+ * took 20 ms and more, a large share of the event-loop stalls while syncing a large cluster, issue 7).
+ */
+export const defaultPageBytes = 256 * 1024;
 
 /** How often credentials are looked at again while the server answers 401. */
 const credentialCheckMs = 500;
@@ -95,19 +107,17 @@ const defaultBackoff = { initialMs: 800, maxMs: 30_000 };
 /** A watch that lived this long before ending is healthy: rewatch at once and forget earlier failures. */
 const healthyWatchMs = 1000;
 const listTimeoutMs = 60_000;
+/** How long slimming the items of one list page may take before the event loop gets a turn, in ms. */
+const slimStepMs = 8;
+/** What {@link listAll} with `pageBytes` takes an item to weigh until the first page says. */
+const guessedItemBytes = 2048;
 
 /**
  * The object without `metadata.managedFields`: server-side-apply bookkeeping that nothing here reads and kubectl hides
- * by default, often the largest part of an object. A new metadata object, so V8 keeps one shape for all of them.
+ * by default, often the largest part of an object. What the source keeps goes further: `slimObject` (core/k8s/slim.ts)
+ * also keeps only the fields of Pods that anything reads, and shares repeated values.
  */
-export function withoutManagedFields<T extends TypedObject>(obj: T): T {
-	const meta = obj.metadata as (TypedObject['metadata'] & { managedFields?: unknown }) | undefined;
-	if (!meta || meta.managedFields === undefined) {
-		return obj;
-	}
-	const { managedFields: _dropped, ...rest } = meta;
-	return { ...obj, metadata: rest };
-}
+export { withoutManagedFields } from '../../core/k8s/slim';
 
 /** The list URL path of a kind, in one namespace or across all (cluster-scoped kinds ignore `namespace`). */
 export function collectionPath(kind: ResourceKind, namespace: string | undefined): string {
@@ -198,11 +208,78 @@ function statusMessage(text: string): string | undefined {
 // Requests (shared with the one-shot reads of `snapshot.ts`)
 
 /**
+ * Kept-alive connections for the many requests of one source (a large cluster lists in hundreds of pages): without
+ * them every page would open a TCP connection and do a TLS handshake. The agent carries no credentials: client-node
+ * puts the TLS options (CA, client certificate and key, server name) on each request's options as well, and Node pools
+ * connections by them, so a request with other credentials never reuses a connection opened with the old ones. A
+ * cluster reached through a proxy keeps client-node's own agent per request. Idle connections are unref'd by Node (they
+ * keep no process alive) and closed after `idleMs`; `destroy()` closes every connection.
+ */
+export class KeepAliveAgent {
+	private agent: http.Agent | undefined;
+
+	constructor(private readonly idleMs = 30_000) {}
+
+	/**
+	 * The kept agent to send a request with, in place of `fresh` (the agent client-node made for that request, which
+	 * the caller then destroys), or undefined when `fresh` is not a plain HTTP(S) agent (a proxy): use `fresh`.
+	 */
+	replace(fresh: unknown): http.Agent | undefined {
+		const proto: unknown = fresh && typeof fresh === 'object' ? Object.getPrototypeOf(fresh) : undefined;
+		if (proto !== https.Agent.prototype && proto !== http.Agent.prototype) {
+			return undefined;
+		}
+		if (this.agent && Object.getPrototypeOf(this.agent) !== proto) {
+			this.agent.destroy();
+			this.agent = undefined;
+		}
+		this.agent ??=
+			proto === https.Agent.prototype
+				? new https.Agent({ keepAlive: true, timeout: this.idleMs })
+				: new http.Agent({ keepAlive: true, timeout: this.idleMs });
+		return this.agent;
+	}
+
+	/** Closes the idle connections (credentials changed); requests under way finish on theirs. */
+	closeIdle(): void {
+		for (const sockets of Object.values(this.agent?.freeSockets ?? {})) {
+			for (const socket of sockets ?? []) {
+				socket.destroy();
+			}
+		}
+	}
+
+	/** Closes every connection, idle or not. */
+	destroy(): void {
+		this.agent?.destroy();
+		this.agent = undefined;
+	}
+}
+
+/**
  * One GET with the credentials of `kc`'s current context, answered with raw JSON (no model classes: camelCase,
  * RFC3339 strings, int-or-string ports untouched). Rejects with an {@link ApiError} for a non-2xx answer, a
- * {@link CredentialsError} when the credentials cannot be applied, or the socket's error.
+ * {@link CredentialsError} when the credentials cannot be applied, or the socket's error. With `keepAlive`, the
+ * request goes over its connections (see {@link KeepAliveAgent}); without, over a connection of its own.
  */
-export async function getJson(kc: KubeConfig, server: string, path: string, signal?: AbortSignal): Promise<unknown> {
+export async function getJson(
+	kc: KubeConfig,
+	server: string,
+	path: string,
+	signal?: AbortSignal,
+	keepAlive?: KeepAliveAgent,
+): Promise<unknown> {
+	return (await requestJson(kc, server, path, signal, keepAlive)).body;
+}
+
+/** {@link getJson}, also saying how many bytes the body had. */
+async function requestJson(
+	kc: KubeConfig,
+	server: string,
+	path: string,
+	signal: AbortSignal | undefined,
+	keepAlive: KeepAliveAgent | undefined,
+): Promise<{ body: unknown; bytes: number }> {
 	const options: https.RequestOptions = {
 		method: 'GET',
 		headers: { Accept: 'application/json', 'User-Agent': 'endpoint-lens' },
@@ -214,15 +291,21 @@ export async function getJson(kc: KubeConfig, server: string, path: string, sign
 	}
 	const url = new URL(server + path);
 	const transport = url.protocol === 'http:' ? http : https;
-	const agent = options.agent;
+	const kept = keepAlive?.replace(options.agent);
+	if (kept) {
+		(options.agent as http.Agent).destroy();
+		options.agent = kept;
+	}
+	const agent = kept ? undefined : options.agent;
 	try {
-		return await new Promise<unknown>((resolve, reject) => {
+		return await new Promise<{ body: unknown; bytes: number }>((resolve, reject) => {
 			const req = transport.request(url, { ...options, ...(signal ? { signal } : {}) }, (res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (chunk: Buffer) => chunks.push(chunk));
 				res.on('error', reject);
 				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
+					const bytes = Buffer.concat(chunks);
+					const text = bytes.toString('utf8');
 					const status = res.statusCode ?? 0;
 					if (status < 200 || status > 299) {
 						const fromServer = statusMessage(text);
@@ -230,7 +313,7 @@ export async function getJson(kc: KubeConfig, server: string, path: string, sign
 						return;
 					}
 					try {
-						resolve(JSON.parse(text));
+						resolve({ body: JSON.parse(text), bytes: bytes.length });
 					} catch {
 						reject(new ApiError(status, `the answer to GET ${path} is not JSON`));
 					}
@@ -251,10 +334,21 @@ export async function getJson(kc: KubeConfig, server: string, path: string, sign
 
 /** Options of {@link listAll}. */
 export interface ListAllOptions {
-	/** Items per page (`limit`); 0 lists in one go. */
+	/** Items per page (`limit`); 0 lists in one go. With `pageBytes`, the most items a page may ask for. */
 	pageSize: number;
+	/**
+	 * About how many bytes of JSON a page should have: each page asks for as many items as fit, judged by the bytes
+	 * per item of the pages so far (an item is guessed at {@link guessedItemBytes} until the first page tells). Parsing
+	 * a page is one uninterrupted task, so this bounds how long the event loop waits for it whatever the objects'
+	 * size (30k pods of 3.5 kB in pages of 500 would hold it 20 ms and more per page). Undefined: `pageSize` items.
+	 */
+	pageBytes?: number;
 	signal?: AbortSignal;
 	log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+	/** Shares repeated values among the listed objects (and those of other lists and watches given the same one). */
+	interner?: Interner;
+	/** Connections to send the pages over (see {@link KeepAliveAgent}); without, a connection per page. */
+	keepAlive?: KeepAliveAgent;
 }
 
 /**
@@ -269,13 +363,25 @@ export async function listAll(
 	options: ListAllOptions,
 ): Promise<ListResult> {
 	const { pageSize, signal } = options;
+	const interner = options.interner ?? new Interner();
 	const path = collectionPath(kind, namespace);
 	const info = liveResources[kind];
-	const fetchAll = async (limit: number | undefined): Promise<ListResult> => {
+	const fetchAll = async (maxLimit: number | undefined): Promise<ListResult> => {
 		const items: TypedObject[] = [];
 		let resourceVersion = '';
 		let token: string | undefined;
+		let bytesSoFar = 0;
 		do {
+			const limit =
+				maxLimit === undefined || options.pageBytes === undefined
+					? maxLimit
+					: Math.max(
+							1,
+							Math.min(
+								maxLimit,
+								Math.floor(options.pageBytes / (items.length > 0 ? bytesSoFar / items.length : guessedItemBytes)),
+							),
+						);
 			const query = new URLSearchParams();
 			if (limit !== undefined) {
 				query.set('limit', String(limit));
@@ -284,15 +390,26 @@ export async function listAll(
 				query.set('continue', token);
 			}
 			const qs = query.toString();
-			const page = (await getJson(kc, server, qs ? `${path}?${qs}` : path, signal)) as {
+			const answer = await requestJson(kc, server, qs ? `${path}?${qs}` : path, signal, options.keepAlive);
+			const page = answer.body as {
 				items?: TypedObject[] | null;
 				metadata?: { resourceVersion?: string; continue?: string };
 			};
-			for (const item of page.items ?? []) {
+			bytesSoFar += answer.bytes;
+			// Slimmed a slice at a time with the event loop free in between: parsing a page (500 pods, 2 MB) is one
+			// step already.
+			const pageItems = page.items ?? [];
+			let t0 = performance.now();
+			for (let i = 0; i < pageItems.length; i++) {
+				const item = pageItems[i]!;
 				// List items come without kind/apiVersion; watch events carry them. Make both alike.
 				item.kind ??= kind;
 				item.apiVersion ??= info.apiVersion;
-				items.push(withoutManagedFields(item));
+				items.push(slimObject(kind, item, interner));
+				if ((i & 63) === 63 && performance.now() - t0 > slimStepMs) {
+					await new Promise<void>((resolve) => setImmediate(resolve));
+					t0 = performance.now();
+				}
 			}
 			resourceVersion ||= page.metadata?.resourceVersion ?? '';
 			token = page.metadata?.continue || undefined;
@@ -376,7 +493,7 @@ export function classifyFailure(
 
 /** A complete list of one scope. */
 export interface ListResult {
-	/** The items, with kind/apiVersion filled in and without `metadata.managedFields`. */
+	/** The items, with kind/apiVersion filled in, as `slimObject` keeps them (no `metadata.managedFields`, slim Pods). */
 	items: TypedObject[];
 	resourceVersion: string;
 }
@@ -400,7 +517,8 @@ interface ReflectorHost {
 	classify(err: unknown, kind: ResourceKind, namespace: string | undefined): Failure;
 	/** A reflector's status changed. */
 	changed(): void;
-	listed(r: Reflector, result: ListResult): void;
+	/** Replaces the reflector's scope in the store (in steps; `signal` stops it). */
+	listed(r: Reflector, result: ListResult, signal: AbortSignal): Promise<void>;
 	event(r: Reflector, type: 'ADDED' | 'MODIFIED' | 'DELETED', object: TypedObject): void;
 	namespacesFirstSettled(): void;
 	/** A cluster-wide list was forbidden: true when the source reads the kind per namespace instead. */
@@ -423,9 +541,14 @@ export class LiveClusterSource {
 	private credentialTimer: ReturnType<typeof setTimeout> | undefined;
 	private lastCredentialRenewal = 0;
 	private readonly store: ClusterStore;
+	/** Shares repeated values among everything this source lists and watches (see core/k8s/slim.ts). */
+	private readonly interner = new Interner();
+	/** The connections lists are sent over; closed by `stop()`. */
+	private readonly keepAlive = new KeepAliveAgent();
 	private readonly log: LogFn;
 	private readonly backoffOptions: { initialMs: number; maxMs: number };
 	private readonly pageSize: number;
+	private readonly pageBytes: number;
 	/** The chosen namespace, or undefined for all. */
 	private readonly namespace: string | undefined;
 	/** The context's own namespace: the fallback when namespaces cannot be listed. */
@@ -460,6 +583,7 @@ export class LiveClusterSource {
 		this.log = options.log ?? (() => undefined);
 		this.backoffOptions = options.backoff ?? defaultBackoff;
 		this.pageSize = options.pageSize ?? 500;
+		this.pageBytes = options.pageBytes ?? defaultPageBytes;
 		this.namespace = options.namespace;
 
 		// A private copy whose current context is ours: client-node's `Watch` connects to the current context.
@@ -476,7 +600,7 @@ export class LiveClusterSource {
 			watch: (kind, namespace, rv, onEvent, onDone) => this.watch(kind, namespace, rv, onEvent, onDone),
 			classify: (err, kind, namespace) => this.classify(err, kind, namespace),
 			changed: () => this.changed(),
-			listed: (r, result) => this.listed(r, result),
+			listed: (r, result, signal) => this.listed(r, result, signal),
 			event: (r, type, object) => this.event(r, type, object),
 			namespacesFirstSettled: () => this.namespacesFirstSettled(),
 			fallBack: (r) => this.fallBack(r),
@@ -571,6 +695,7 @@ export class LiveClusterSource {
 			r.stop();
 		}
 		this.reflectors = [];
+		this.keepAlive.destroy();
 		this.fallbackKinds.clear();
 		this.pendingFallbacks = 0;
 		this.knownNamespaces.clear();
@@ -601,7 +726,14 @@ export class LiveClusterSource {
 
 	/** A full list of one scope, paged (see {@link listAll}). */
 	private list(kind: ResourceKind, namespace: string | undefined, signal: AbortSignal): Promise<ListResult> {
-		return listAll(this.kc, this.server, kind, namespace, { pageSize: this.pageSize, signal, log: this.log });
+		return listAll(this.kc, this.server, kind, namespace, {
+			pageSize: this.pageSize,
+			...(this.pageBytes > 0 ? { pageBytes: this.pageBytes } : {}),
+			signal,
+			log: this.log,
+			interner: this.interner,
+			keepAlive: this.keepAlive,
+		});
 	}
 
 	/** Starts a watch with client-node's `Watch`. */
@@ -698,6 +830,9 @@ export class LiveClusterSource {
 		const changed = print !== this.userFingerprint;
 		this.kc = kc;
 		this.watcher = new Watch(kc);
+		// Connections are pooled by their TLS credentials already (see KeepAliveAgent); those left idle with the old
+		// ones are of no further use.
+		this.keepAlive.closeIdle();
 		this.userFingerprint = print;
 		if (changed) {
 			this.log('info', `The credentials of context "${this.context}" changed; reconnecting with them.`);
@@ -727,16 +862,25 @@ export class LiveClusterSource {
 		}
 	}
 
-	/** A reflector listed: replace its scope in the store. */
-	private listed(r: Reflector, result: ListResult): void {
+	/**
+	 * A reflector listed: replace its scope in the store, in steps that leave the event loop free in between (a list
+	 * of 30k pods would stall it for half a second otherwise); the store still notifies once for the list.
+	 */
+	private async listed(r: Reflector, result: ListResult, signal: AbortSignal): Promise<void> {
 		this.responded = true;
-		this.store.apply({
-			type: 'LIST',
-			kind: r.kind,
-			...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
-			objects: result.items as ResourceTypes[ResourceKind][],
-			resourceVersion: result.resourceVersion,
-		});
+		await this.store.applyListInSteps(
+			{
+				type: 'LIST',
+				kind: r.kind,
+				...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
+				objects: result.items as ResourceTypes[ResourceKind][],
+				resourceVersion: result.resourceVersion,
+			},
+			{ signal },
+		);
+		if (signal.aborted || !this.running) {
+			return;
+		}
 		this.log('info', `Listed ${result.items.length} ${scopeText(r.kind, r.namespace)} at resourceVersion ${result.resourceVersion || '(none)'}.`);
 		if (r.kind === 'Namespace') {
 			this.knownNamespaces.clear();
@@ -751,7 +895,7 @@ export class LiveClusterSource {
 
 	/** A watch event: into the store. */
 	private event(r: Reflector, type: 'ADDED' | 'MODIFIED' | 'DELETED', object: TypedObject): void {
-		this.store.apply({ type, kind: r.kind, object: withoutManagedFields(object) as ResourceTypes[ResourceKind] });
+		this.store.apply({ type, kind: r.kind, object: slimObject(r.kind, object, this.interner) as ResourceTypes[ResourceKind] });
 		if (r.kind === 'Namespace' && object.metadata?.name) {
 			const before = this.knownNamespaces.size;
 			if (type === 'DELETED') {
@@ -1023,7 +1167,17 @@ class Reflector {
 		this.limit = undefined;
 		this.fatal = undefined;
 		this.synced = true;
-		this.host.listed(this, result);
+		this.listAbort = abort;
+		try {
+			await this.host.listed(this, result, abort.signal);
+		} finally {
+			if (this.listAbort === abort) {
+				this.listAbort = undefined;
+			}
+		}
+		if (this.stopped) {
+			return;
+		}
 		this.firstSettled();
 		this.watch();
 	}

@@ -126,6 +126,10 @@ export function openLiveContext(options: LiveContextOptions = {}): LiveContext {
 			`The kubeconfig sets no current-context; choose a context (available: ${available(contexts)}).`,
 		);
 	}
+	const problem = contexts.find((c) => c.name === name)?.problem;
+	if (problem) {
+		throw new LiveSnapshotError('context', problem);
+	}
 	const ctx = src.getContextObject(name);
 	if (!ctx) {
 		throw new LiveSnapshotError(

@@ -21,6 +21,11 @@ export interface ContextInfo {
 	server?: string;
 	/** Whether this is the kubeconfig's current-context. */
 	current: boolean;
+	/**
+	 * Why the context cannot connect, naming the file and the entry (a missing cluster or user, an unusable
+	 * credential); undefined when it looks usable.
+	 */
+	problem?: string;
 }
 
 /** What the user should see about one kind or namespace that could not be read. */

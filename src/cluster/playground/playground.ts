@@ -464,7 +464,9 @@ export class PlaygroundCluster {
 			);
 			return result;
 		}
-		diagnostics.push(...model.diagnostics);
+		for (const d of model.diagnostics) {
+			diagnostics.push(d); // not push(...): there may be more than the call stack holds
+		}
 		const brokenFiles = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
 		try {
 			this.mutate(() => this.applyModel(model, brokenFiles, result));

@@ -3,7 +3,7 @@
  * `k8s.io/endpointslice/util/controller_utils.go` (ShouldPodBeInEndpoints, ShouldSetHostname),
  * `k8s.io/kubernetes/pkg/api/v1/pod/util.go` (IsPodReady, FindPort, IsPodTerminal).
  */
-import type { Pod, Service, ServicePort } from '../k8s/types';
+import type { Container, Pod, Service, ServicePort } from '../k8s/types';
 
 /** `podutil.IsPodTerminal`: phase Failed or Succeeded. */
 export function isPodTerminal(pod: Pod): boolean {
@@ -13,7 +13,12 @@ export function isPodTerminal(pod: Pod): boolean {
 
 /** `podutil.IsPodReady`: the first Ready condition is "True". A missing condition is not ready. */
 export function isPodReady(pod: Pod): boolean {
-	return (pod.status?.conditions ?? []).find((c) => c.type === 'Ready')?.status === 'True';
+	for (const c of pod.status?.conditions ?? []) {
+		if (c.type === 'Ready') {
+			return c.status === 'True';
+		}
+	}
+	return false;
 }
 
 /** The Ready condition's lastTransitionTime, if the pod has one. */
@@ -57,23 +62,34 @@ export function shouldSetHostname(pod: Pod, svc: Service): boolean {
 export function findPort(pod: Pod, svcPort: ServicePort): number | undefined {
 	const target = svcPort.targetPort;
 	if (typeof target === 'string') {
-		const matches = (containers: { ports?: { name?: string; protocol?: string; containerPort: number }[] }[]) => {
-			for (const c of containers) {
-				for (const p of c.ports ?? []) {
-					if ((p.name ?? '') === target && (p.protocol ?? '') === (svcPort.protocol ?? '')) {
-						return p.containerPort;
-					}
-				}
-			}
-			return undefined;
-		};
-		const fromContainers = matches(pod.spec?.containers ?? []);
+		const protocol = svcPort.protocol ?? '';
+		const fromContainers = findContainerPort(pod.spec?.containers ?? [], target, protocol, false);
 		if (fromContainers !== undefined) {
 			return fromContainers;
 		}
-		return matches((pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always'));
+		return findContainerPort(pod.spec?.initContainers ?? [], target, protocol, true);
 	}
 	return target ?? 0;
+}
+
+/** The first port named `name` with `protocol` among the containers (only restartable ones when `sidecarsOnly`). */
+function findContainerPort(
+	containers: readonly Container[],
+	name: string,
+	protocol: string,
+	sidecarsOnly: boolean,
+): number | undefined {
+	for (const c of containers) {
+		if (sidecarsOnly && c.restartPolicy !== 'Always') {
+			continue;
+		}
+		for (const p of c.ports ?? []) {
+			if ((p.name ?? '') === name && (p.protocol ?? '') === protocol) {
+				return p.containerPort;
+			}
+		}
+	}
+	return undefined;
 }
 
 /** `isServiceIPSet` inverted: headless when clusterIP is "None" or empty. */

@@ -180,13 +180,20 @@ function minTime(current: Instant | undefined, candidate: Instant): Instant {
 export function computeTriggerTime(service: Service, pods: Pod[], previous?: TriggerTimeState): TriggerTimeResult {
 	let minChanged: Instant | undefined;
 	const lastPodTriggerTimes: Record<string, string> = {};
+	// Parsed instants are shared per timestamp string, and pods mostly share a few: format each run of one once.
+	let lastInstant: Instant | undefined;
+	let lastText = '';
 	for (const pod of pods) {
 		const podTime = getPodTriggerTime(pod);
 		if (podTime === undefined) {
 			continue;
 		}
 		const name = pod.metadata?.name ?? '';
-		lastPodTriggerTimes[name] = formatInstant(podTime);
+		if (podTime !== lastInstant) {
+			lastInstant = podTime;
+			lastText = formatInstant(podTime);
+		}
+		lastPodTriggerTimes[name] = lastText;
 		const seen = previous?.lastPodTriggerTimes[name];
 		if (after(podTime, seen === undefined ? undefined : parseRFC3339(seen))) {
 			minChanged = minTime(minChanged, podTime);

@@ -241,20 +241,37 @@ export function cidrContains(cidr: CIDR, ip: string): boolean {
 const maxCandidates = 1n << 24n;
 
 /**
+ * At most this many addresses are probed per allocation: past it the pool counts as full (it is then over 98% taken,
+ * which no real cluster runs at). Without a bound, filling a /16 pod CIDR costs a quadratic number of probes.
+ */
+const maxProbes = 4096;
+
+/**
+ * Pools found full, per `taken` set: the set's size then. Sets of taken addresses only grow while they are used, so
+ * a pool that was full stays full and is not probed again (a file with more pods than its pod CIDR has addresses).
+ */
+const fullPools = new WeakMap<Set<string>, Map<string, number>>();
+
+/**
  * A deterministic address inside `cidr` for `seed`: offset `2 + hash(seed) mod n`, n at most 2^24 (skipping the network address,
  * the first host address — the gateway, or `kubernetes.default` in a service range — and the IPv4 broadcast), then
- * the next free one when it is in `taken`. The result is added to `taken`. Undefined when the CIDR is invalid or full.
+ * the next free one when it is in `taken`. The result is added to `taken`. Undefined when the CIDR is invalid or full
+ * (no free address within `maxProbes` of the hashed one).
  */
 export function allocateIPFromCIDR(cidr: string, seed: string, taken?: Set<string>): string | undefined {
 	const pool = poolOf(cidr);
 	if (!pool) {
 		return undefined;
 	}
+	const fullAt = taken ? fullPools.get(taken)?.get(cidr) : undefined;
+	if (taken && fullAt !== undefined && taken.size >= fullAt) {
+		return undefined;
+	}
 	// (h1·2^32 + h2) mod count, in doubles: count ≤ 2^24 keeps every intermediate below 2^53.
 	const n = pool.count;
 	let offset = ((((fnv(seed, 0) % n) * (4294967296 % n)) % n) + (fnv(seed, 0x9e3779b9) % n)) % n;
-	// Probe at most the whole range; stop early when it is obviously full.
-	const limit = taken ? Math.min(n, taken.size + 1) : 1;
+	// Probe at most the whole range (and `maxProbes`); stop early when it is obviously full.
+	const limit = taken ? Math.min(n, taken.size + 1, maxProbes) : 1;
 	for (let i = 0; i < limit; i++) {
 		const ip = pool.at(offset);
 		if (!taken?.has(ip)) {
@@ -262,6 +279,11 @@ export function allocateIPFromCIDR(cidr: string, seed: string, taken?: Set<strin
 			return ip;
 		}
 		offset = (offset + 1) % pool.count;
+	}
+	if (taken) {
+		const pools = fullPools.get(taken) ?? new Map<string, number>();
+		pools.set(cidr, taken.size);
+		fullPools.set(taken, pools);
 	}
 	return undefined;
 }

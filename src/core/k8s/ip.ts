@@ -92,15 +92,49 @@ function parseIPv6(s: string): number[] | undefined {
 	return [...bytes, ...tail];
 }
 
-/** An IPv4 address already in canonical form (no leading zeros): the common case, answered without parsing. */
-const canonicalIPv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+/**
+ * Whether `s` is an IPv4 address already in canonical form: four decimal numbers 0..255 without leading zeros,
+ * joined by dots — the common case, answered without parsing. The same test as the pattern
+ * `^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$`, a character loop because it runs
+ * once per pod (test/unit/ip.test.ts compares the two on random strings).
+ */
+export function isCanonicalIPv4(s: string): boolean {
+	const n = s.length;
+	if (n < 7 || n > 15) {
+		return false;
+	}
+	let i = 0;
+	for (let part = 0; part < 4; part++) {
+		if (part > 0) {
+			if (s.charCodeAt(i) !== 0x2e) {
+				return false;
+			}
+			i++;
+		}
+		const start = i;
+		let value = 0;
+		while (i < n && i - start < 3) {
+			const c = s.charCodeAt(i);
+			if (c < 0x30 || c > 0x39) {
+				break;
+			}
+			value = value * 10 + (c - 0x30);
+			i++;
+		}
+		const digits = i - start;
+		if (digits === 0 || value > 255 || (digits > 1 && s.charCodeAt(start) === 0x30)) {
+			return false;
+		}
+	}
+	return i === n;
+}
 
 /**
  * The family and canonical text of an address in one step, with a fast path for canonical IPv4; undefined when the
  * address does not parse.
  */
 export function canonicalizeIP(s: string): { family: 'IPv4' | 'IPv6'; text: string } | undefined {
-	if (canonicalIPv4.test(s)) {
+	if (isCanonicalIPv4(s)) {
 		return { family: 'IPv4', text: s };
 	}
 	const ip = parseIP(s);

@@ -13,14 +13,17 @@
  * - `info`: notes (custom resources are not read).
  * Built-in kinds that play no part in endpoints (ConfigMap, Secret, Ingress, …) are kept silently with
  * `supported: false`. Helm templates (`{{ … }}`) get one message asking for rendered output, instead of the cascade
- * of YAML errors they cause.
+ * of YAML errors they cause. A binary file (a NUL byte, or mostly control characters and bytes that are not UTF-8)
+ * gets one error and is not parsed; stray control characters (which kubectl rejects) and replacement characters (the
+ * mark of a file that is not UTF-8) are pointed at, and the file is still read.
  */
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, DocumentOptions, SchemaOptions, Tags, Node as YamlNode } from 'yaml';
 import { isNamespacedKind } from '../k8s/defaulting';
 import { generateName } from '../k8s/names';
 import type { TypedObject } from '../k8s/types';
 import type { ManifestDiagnosticCode, PathSegment } from './validate';
+import { binaryContent } from './fileText';
 import { describeValue, formatPath, isPlainObject, validateManifestObject } from './validate';
 
 /** A position in a document, 0-based like LSP (`character` counts UTF-16 code units). */
@@ -275,18 +278,52 @@ function indexNode(node: unknown, text: string, prefix: PathSegment[], index: No
 	}
 }
 
-/** The offset of the first `{{` on a line that is not a comment, within [start, end). */
-function findTemplateSyntax(text: string, start: number, end: number): number | undefined {
-	let i = text.indexOf('{{', start);
-	while (i >= 0 && i < end) {
-		const lineStart = text.lastIndexOf('\n', i - 1) + 1;
-		const before = text.slice(lineStart, i);
-		if (!before.includes('#') && text.indexOf('}}', i) > i) {
-			return i;
+/**
+ * Finds the first `{{` on a line that is not a comment, within [start, end), for one file's text. Documents are
+ * visited in file order, so the result of one forward search serves every document up to the next `{{`: a file of
+ * 100,000 documents without templates is scanned once, not once per document.
+ */
+function templateFinder(text: string): (start: number, end: number) => number | undefined {
+	const lastClose = text.lastIndexOf('}}');
+	// The first `{{` at or after `from` is `found` (-1: none).
+	let from = -1;
+	let found = -1;
+	const nextOpen = (at: number): number => {
+		if (from < 0 || at < from || (found >= 0 && at > found)) {
+			from = at;
+			found = text.indexOf('{{', at);
 		}
-		i = text.indexOf('{{', i + 2);
+		return found;
+	};
+	return (start, end) => {
+		let i = nextOpen(start);
+		while (i >= 0 && i < end) {
+			const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+			const before = text.slice(lineStart, i);
+			if (!before.includes('#') && lastClose > i) {
+				return i;
+			}
+			i = nextOpen(i + 2);
+		}
+		return undefined;
+	};
+}
+
+/** Characters YAML does not allow in a stream (C0 and C1 controls but tab, newlines and NEL; U+FFFE, U+FFFF). */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const disallowedChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/g;
+
+/** The 0-based line of an offset (for the one diagnostic of a file that is not parsed). */
+function lineOf(text: string, offset: number): number {
+	let line = 0;
+	for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+		line++;
 	}
-	return undefined;
+	return line;
+}
+
+function codePoint(ch: string): string {
+	return `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** A string leaf with `{{ … }}` outside template-friendly subtrees: the object came from an unrendered template. */
@@ -338,6 +375,7 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 	const lineCounter = new LineCounter();
 	const positions = new Positions(text, lineCounter);
 	const defaultNamespace = options.defaultNamespace || 'default';
+	const findTemplateSyntax = templateFinder(text);
 
 	const push = (
 		severity: ManifestDiagnostic['severity'],
@@ -361,10 +399,25 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 		});
 	};
 
-	let docs: Document.Parsed[];
+	const binary = binaryContent(text);
+	if (binary) {
+		push(
+			'error',
+			'binary-file',
+			`binary file, not YAML (${binary.reason}${binary.reason === 'a NUL byte' ? ` on line ${lineOf(text, binary.offset) + 1}` : ''}): Endpoint Lens reads text manifests only`,
+			0,
+			{ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+		);
+		return { manifests, diagnostics };
+	}
+
+	// Documents are composed one at a time and dropped once read: a file of 100,000 documents never holds all their
+	// syntax trees at once (`parseAllDocuments` would). The line counter has seen every line of a document by the
+	// time the composer hands it over.
+	let docIndex = 0;
 	try {
-		const parsed = parseAllDocuments(text, {
-			lineCounter,
+		const parser = new Parser(lineCounter.addNewLine);
+		const composer = new Composer({
 			prettyErrors: false,
 			logLevel: 'silent',
 			stringKeys: true,
@@ -372,32 +425,66 @@ export function parseManifests(text: string, file: string, options: ParseOptions
 			merge: true,
 			...yamlOptions(file),
 		});
-		docs = Array.isArray(parsed) ? parsed : [];
+		for (const doc of composer.compose(parser.parse(text))) {
+			readDocument(doc, docIndex++);
+		}
 	} catch (e) {
-		push('error', 'yaml-syntax', `could not parse the file: ${e instanceof Error ? e.message : String(e)}`, 0, 0);
-		return { manifests, diagnostics };
+		push('error', 'yaml-syntax', `could not parse the file: ${e instanceof Error ? e.message : String(e)}`, docIndex, 0);
 	}
+	checkCharacters();
+	return { manifests, diagnostics };
 
-	for (const [docIndex, doc] of docs.entries()) {
+	/**
+	 * Control characters (kubectl rejects the file: "control characters are not allowed") and replacement characters
+	 * (U+FFFD: what bytes that are not UTF-8 became when the file was decoded), at most three of each, each where it
+	 * is; the file is still read.
+	 */
+	function readDocument(doc: Document.Parsed, index: number): void {
 		try {
-			handleDocument(doc, docIndex);
+			handleDocument(doc, index);
 		} catch (e) {
 			// A safety net: nothing above should throw, but one odd document must not cost the others.
 			push(
 				'error',
 				'yaml-syntax',
 				`could not read this document: ${e instanceof Error ? e.message : String(e)}`,
-				docIndex,
+				index,
 				doc.range[0],
 			);
 		}
 	}
-	return { manifests, diagnostics };
+
+	function checkCharacters(): void {
+		let controls = 0;
+		for (const m of text.matchAll(disallowedChar)) {
+			if (++controls > 3) {
+				break;
+			}
+			push(
+				'error',
+				'control-character',
+				`control character ${codePoint(m[0])} is not allowed in YAML (kubectl rejects the file): remove it`,
+				0,
+				m.index,
+			);
+		}
+		let replaced = 0;
+		for (let i = text.indexOf('\uFFFD'); i >= 0 && replaced < 3; i = text.indexOf('\uFFFD', i + 1)) {
+			replaced++;
+			push(
+				'warning',
+				'not-utf8',
+				'a replacement character (U+FFFD): this part of the file was probably not UTF-8 when it was read; kubectl reads UTF-8 only, so save the file as UTF-8',
+				0,
+				i,
+			);
+		}
+	}
 
 	function handleDocument(doc: Document.Parsed, docIndex: number): void {
 		const [docStart, , docEnd] = doc.range;
 		const contentStart = nodeRange(doc.contents)?.[0] ?? docStart;
-		const templateAt = findTemplateSyntax(text, docStart, docEnd);
+		const templateAt = findTemplateSyntax(docStart, docEnd);
 		if (doc.errors.length > 0) {
 			if (templateAt !== undefined) {
 				push('error', 'helm-template', helmMessage, docIndex, templateAt);
@@ -665,8 +752,13 @@ export function parseManifestFiles(
 	const diagnostics: ManifestDiagnostic[] = [];
 	for (const f of files) {
 		const r = parseManifests(f.text, f.path, options);
-		manifests.push(...r.manifests);
-		diagnostics.push(...r.diagnostics);
+		// Loops, not push(...r.manifests): a file of 200,000 documents would overflow the call stack.
+		for (const m of r.manifests) {
+			manifests.push(m);
+		}
+		for (const d of r.diagnostics) {
+			diagnostics.push(d);
+		}
 	}
 	return { manifests, diagnostics };
 }

@@ -20,6 +20,9 @@ export type PathSegment = string | number;
 /** Why a diagnostic was raised; stable strings for tests and quick fixes. */
 export type ManifestDiagnosticCode =
 	| 'yaml-syntax'
+	| 'binary-file'
+	| 'control-character'
+	| 'not-utf8'
 	| 'helm-template'
 	| 'not-an-object'
 	| 'not-a-manifest'

@@ -405,6 +405,8 @@ interface Ctx {
 	nodes: readonly Node[];
 	ips: Set<string>;
 	problems: ExpandProblem[];
+	/** Pods of this workload that got no IP, per family: one problem counts them all. */
+	unallocated?: Map<string, { problem: ExpandProblem; first: string; count: number }>;
 }
 
 function ownerRef(obj: TypedObject, apiVersion: string, kind: string): OwnerReference {
@@ -531,11 +533,23 @@ function simulatedStatus(pod: Pod, state: PodState, node: Node | undefined, ctx:
 		if (ip) {
 			ips.push(ip);
 		} else {
-			ctx.problems.push({
-				severity: 'warning',
-				code: 'allocation',
-				message: `no free ${f} pod IP for ${pod.metadata?.name} (pod CIDR ${cidr ?? 'not configured'})`,
-			});
+			// One warning per family, however many pods: a workload with more replicas than its pod CIDR holds
+			// would otherwise give one per pod.
+			const where = `(pod CIDR ${cidr ?? 'not configured'})`;
+			ctx.unallocated ??= new Map();
+			const seen = ctx.unallocated.get(f);
+			if (seen) {
+				seen.count++;
+				seen.problem.message = `no free ${f} pod IP for ${seen.first} and ${seen.count - 1} more pod${seen.count === 2 ? '' : 's'} ${where}`;
+			} else {
+				const problem: ExpandProblem = {
+					severity: 'warning',
+					code: 'allocation',
+					message: `no free ${f} pod IP for ${pod.metadata?.name} ${where}`,
+				};
+				ctx.unallocated.set(f, { problem, first: pod.metadata?.name ?? '', count: 1 });
+				ctx.problems.push(problem);
+			}
 		}
 	}
 	const ready = state === 'ready' || state === 'terminating';

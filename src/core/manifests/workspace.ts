@@ -329,7 +329,9 @@ export function buildWorkspaceModel(files: readonly WorkspaceFile[], options: Wo
 		});
 		diagnostics.push(...r.diagnostics);
 		sources[r.workload.uid] = m;
-		pods.push(...r.workload.pods);
+		for (const pod of r.workload.pods) {
+			pods.push(pod); // not push(...pods): `replicas: 500000` would overflow the call stack
+		}
 		workloads.push(r.workload);
 	}
 

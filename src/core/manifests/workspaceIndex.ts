@@ -35,6 +35,7 @@ import { defaultEndpointSlice, defaultEndpoints, resolveClusterProfile } from '.
 import type { EndpointSlice, Endpoints, Node, Pod, Service } from '../k8s/types';
 import { serviceSelects } from '../k8s/selector';
 import { labelServiceName } from '../k8s/types';
+import { tooLargeReason, utf8Length } from './fileText';
 import { stableJSON } from './workloads';
 import type { ManifestDiagnostic, ManifestParseResult, ParsedManifest } from './parse';
 import { parseManifests } from './parse';
@@ -361,7 +362,7 @@ export class WorkspaceIndex {
 					{
 						severity: 'info',
 						code: 'file-too-large',
-						message: `This file is larger than ${Math.round(this.maxFileBytes / 1024)} KiB: Endpoint Lens does not read it (setting endpointLens.manifests.maxFileSizeKB).`,
+						message: `This file is ${tooLargeReason(utf8Length(text), this.maxFileBytes)} by Endpoint Lens.`,
 						file: path,
 						line: 1,
 						column: 1,

@@ -11,7 +11,9 @@
  *   object has none, as hand-written manifests do), with a secondary name index. Stale events are dropped by the
  *   resourceVersion rule of `supersedes` below.
  * - `ClusterStore` wraps one state, answers the views' queries from the indexes, and coalesces the deltas of one
- *   turn into a single `StoreChange` notification.
+ *   turn into a single `StoreChange` notification. A live source hands it large lists through `applyListInSteps`
+ *   (the same reduction, `beginList`, a few milliseconds at a time with the event loop free in between, and still one
+ *   notification per list); its store gathers changes for `liveNotifyDelayMs` (`liveStoreOptions`).
  *
  * The indexes are maintained incrementally by the reducer: Service → EndpointSlices (by the
  * `kubernetes.io/service-name` label, including slices whose Service does not exist yet), Service → Endpoints (the
@@ -55,11 +57,19 @@ const numericResourceVersion = /^[0-9]+$/;
 export interface KindTable {
 	/** Identity key (the uid, or `\0namespace/name` for an object without one) → object. */
 	readonly objects: Map<string, TypedObject>;
-	/** `namespace/name` → identity key. */
-	readonly byName: Map<string, string>;
-	/** Namespace (`''` for cluster-scoped kinds) → identity keys. Empty sets are deleted. */
-	readonly byNamespace: Map<string, Set<string>>;
+	/**
+	 * Namespace (`''` for cluster-scoped kinds) → name → identity key: the name index and the namespace index in one
+	 * (keyed by the objects' own strings, so it costs no key text). Empty maps are deleted.
+	 */
+	readonly byNamespace: Map<string, Map<string, string>>;
 }
+
+/**
+ * Identity keys in an index entry: one key as itself (most entries hold one: a Service's slices, the Services of a
+ * selector pair), more as a set. Large clusters have tens of thousands of entries; a set each would cost more than
+ * the objects they point to.
+ */
+export type Ids = string | Set<string>;
 
 /**
  * The store's state. It is owned by the store that created it: `applyStoreEvent` mutates it in place, so read it
@@ -68,22 +78,22 @@ export interface KindTable {
 export interface StoreState {
 	readonly tables: Readonly<Record<ResourceKind, KindTable>>;
 	/** Service key → identity keys of the EndpointSlices labelled with that Service's name (it may not exist). */
-	readonly slicesByService: Map<ServiceKey, Set<string>>;
+	readonly slicesByService: Map<ServiceKey, Ids>;
 	/**
 	 * Namespace → selector key → identity keys of the Services. A Service is indexed under one `key\0value` pair of
 	 * its selector (any pair will do: a pod it selects carries all of them), or `''` for `{}`; without a selector it
 	 * selects nothing and is not indexed.
 	 */
-	readonly servicesBySelector: Map<string, Map<string, Set<string>>>;
+	readonly servicesBySelector: Map<string, Map<string, Ids>>;
 	/** Namespace → `key\0value` → identity keys of the pods carrying that label. */
-	readonly podsByLabel: Map<string, Map<string, Set<string>>>;
+	readonly podsByLabel: Map<string, Map<string, Ids>>;
 	/** Service key → the pods it selects, sorted by name; filled lazily by `selectedPods`. */
 	readonly podCache: Map<ServiceKey, Pod[]>;
 }
 
 /** A new, empty state. */
 export function createStoreState(): StoreState {
-	const table = (): KindTable => ({ objects: new Map(), byName: new Map(), byNamespace: new Map() });
+	const table = (): KindTable => ({ objects: new Map(), byNamespace: new Map() });
 	return {
 		tables: {
 			Namespace: table(),
@@ -154,10 +164,6 @@ function namespaceOf(kind: ResourceKind, obj: TypedObject): string {
 
 function nameKeyOf(kind: ResourceKind, obj: TypedObject): string {
 	return `${namespaceOf(kind, obj)}/${obj.metadata?.name ?? ''}`;
-}
-
-function identityOf(obj: TypedObject, nameKey: string): string {
-	return obj.metadata?.uid || `\u0000${nameKey}`;
 }
 
 /** A namespace as the caller names it → where the store keeps it (`''` and undefined are `default`). */
@@ -239,26 +245,50 @@ function unchangedInList(incoming: TypedObject, stored: TypedObject): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Nested index helpers
 
-function addTo<K>(map: Map<K, Set<string>>, key: K, id: string): void {
-	let set = map.get(key);
-	if (!set) {
-		set = new Set();
-		map.set(key, set);
+function addTo<K>(map: Map<K, Ids>, key: K, id: string): void {
+	const ids = map.get(key);
+	if (ids === undefined) {
+		map.set(key, id);
+	} else if (typeof ids === 'string') {
+		if (ids !== id) {
+			map.set(key, new Set([ids, id]));
+		}
+	} else {
+		ids.add(id);
 	}
-	set.add(id);
 }
 
-function removeFrom<K>(map: Map<K, Set<string>>, key: K, id: string): void {
-	const set = map.get(key);
-	if (set) {
-		set.delete(id);
-		if (set.size === 0) {
+function removeFrom<K>(map: Map<K, Ids>, key: K, id: string): void {
+	const ids = map.get(key);
+	if (ids === undefined) {
+		return;
+	}
+	if (typeof ids === 'string') {
+		if (ids === id) {
 			map.delete(key);
 		}
+		return;
+	}
+	ids.delete(id);
+	if (ids.size === 1) {
+		map.set(key, ids.values().next().value!);
+	} else if (ids.size === 0) {
+		map.delete(key);
 	}
 }
 
-function addTo2(map: Map<string, Map<string, Set<string>>>, outer: string, inner: string, id: string): void {
+const noIds: readonly string[] = [];
+
+/** The identity keys of an index entry, iterable. */
+function idsOf(ids: Ids | undefined): Iterable<string> {
+	return ids === undefined ? noIds : typeof ids === 'string' ? [ids] : ids;
+}
+
+function sizeOf(ids: Ids): number {
+	return typeof ids === 'string' ? 1 : ids.size;
+}
+
+function addTo2(map: Map<string, Map<string, Ids>>, outer: string, inner: string, id: string): void {
 	let m = map.get(outer);
 	if (!m) {
 		m = new Map();
@@ -267,7 +297,7 @@ function addTo2(map: Map<string, Map<string, Set<string>>>, outer: string, inner
 	addTo(m, inner, id);
 }
 
-function removeFrom2(map: Map<string, Map<string, Set<string>>>, outer: string, inner: string, id: string): void {
+function removeFrom2(map: Map<string, Map<string, Ids>>, outer: string, inner: string, id: string): void {
 	const m = map.get(outer);
 	if (m) {
 		removeFrom(m, inner, id);
@@ -275,6 +305,21 @@ function removeFrom2(map: Map<string, Map<string, Set<string>>>, outer: string, 
 			map.delete(outer);
 		}
 	}
+}
+
+/** The identity key of the object named `name` in `namespace` (`''` for cluster-scoped kinds). */
+function idByName(table: KindTable, namespace: string, name: string): string | undefined {
+	return table.byNamespace.get(namespace)?.get(name);
+}
+
+/** `namespace/name` (a Service key, say) → the identity key of that object. */
+function idByNameKey(table: KindTable, nameKey: string): string | undefined {
+	const slash = nameKey.indexOf('/');
+	return slash < 0 ? undefined : idByName(table, nameKey.slice(0, slash), nameKey.slice(slash + 1));
+}
+
+function nameOf(obj: TypedObject): string {
+	return obj.metadata?.name ?? '';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -347,8 +392,8 @@ function servicesSelecting(state: StoreState, pod: Pod): ServiceKey[] {
 	}
 	const services = state.tables.Service.objects;
 	const out: ServiceKey[] = [];
-	const consider = (ids: Set<string> | undefined): void => {
-		for (const id of ids ?? []) {
+	const consider = (ids: Ids | undefined): void => {
+		for (const id of idsOf(ids)) {
 			const svc = services.get(id) as Service;
 			if (serviceSelects(svc, pod)) {
 				out.push(nameKeyOf('Service', svc));
@@ -432,8 +477,13 @@ function insertEntry(state: StoreState, kind: ResourceKind, id: string, obj: Typ
 		removeEntry(state, kind, id, holder, delta);
 	}
 	table.objects.set(id, obj);
-	table.byName.set(nameKeyOf(kind, obj), id);
-	addTo(table.byNamespace, namespaceOf(kind, obj), id);
+	const ns = namespaceOf(kind, obj);
+	let names = table.byNamespace.get(ns);
+	if (names === undefined) {
+		names = new Map();
+		table.byNamespace.set(ns, names);
+	}
+	names.set(nameOf(obj), id);
 	indexObject(state, kind, id, obj);
 	noteChange(state, kind, undefined, obj, delta);
 }
@@ -454,12 +504,15 @@ function replaceEntry(
 
 function removeEntry(state: StoreState, kind: ResourceKind, id: string, obj: TypedObject, delta: MutableDelta): void {
 	const table = state.tables[kind];
-	const nameKey = nameKeyOf(kind, obj);
 	table.objects.delete(id);
-	if (table.byName.get(nameKey) === id) {
-		table.byName.delete(nameKey);
+	const ns = namespaceOf(kind, obj);
+	const names = table.byNamespace.get(ns);
+	if (names !== undefined && names.get(nameOf(obj)) === id) {
+		names.delete(nameOf(obj));
+		if (names.size === 0) {
+			table.byNamespace.delete(ns);
+		}
 	}
-	removeFrom(table.byNamespace, namespaceOf(kind, obj), id);
 	unindexObject(state, kind, id, obj);
 	noteChange(state, kind, obj, undefined, delta);
 }
@@ -475,9 +528,9 @@ function applyUpsert(
 	delta: MutableDelta,
 ): void {
 	const table = state.tables[kind];
-	const nameKey = nameKeyOf(kind, obj);
-	const id = identityOf(obj, nameKey);
-	const storedId = table.byName.get(nameKey);
+	const ns = namespaceOf(kind, obj);
+	const id = obj.metadata?.uid || `\u0000${ns}/${nameOf(obj)}`;
+	const storedId = idByName(table, ns, nameOf(obj));
 	if (storedId !== undefined) {
 		const stored = table.objects.get(storedId)!;
 		if (storedId === id) {
@@ -495,7 +548,7 @@ function applyUpsert(
 
 function applyDelete(state: StoreState, kind: ResourceKind, obj: TypedObject, delta: MutableDelta): void {
 	const table = state.tables[kind];
-	const storedId = table.byName.get(nameKeyOf(kind, obj));
+	const storedId = idByName(table, namespaceOf(kind, obj), nameOf(obj));
 	if (storedId === undefined) {
 		return;
 	}
@@ -509,34 +562,100 @@ function applyDelete(state: StoreState, kind: ResourceKind, obj: TypedObject, de
 	removeEntry(state, kind, storedId, stored, delta);
 }
 
-function applyList(state: StoreState, event: ListEvent, delta: MutableDelta): void {
+/**
+ * A LIST being reduced in steps, so that a list of tens of thousands of objects need not be reduced in one go
+ * (`ClusterStore.applyListInSteps` yields to the event loop between steps). Reducing all steps in a row is exactly
+ * `applyStoreEvent` of the list; between steps, the state holds the list partly applied.
+ */
+export interface ListReduction<K extends ResourceKind = ResourceKind> {
+	/** Reduces about `budget` more objects; true once the whole list is reduced (then `delta` is complete). */
+	step(budget: number): boolean;
+	/** What the steps so far changed. */
+	readonly delta: StoreDelta<K>;
+}
+
+function newDelta(kind: ResourceKind): MutableDelta {
+	return { kind, added: [], modified: [], removed: [], namespaces: new Set(), services: new Set(), structure: false };
+}
+
+/** Starts reducing a LIST into `state` (see `applyStoreEvent` for what a list does); nothing happens until `step`. */
+export function beginList<K extends ResourceKind>(state: StoreState, event: ListEvent<K>): ListReduction<K> {
+	return listReduction(state, event, newDelta(event.kind)) as ListReduction<K>;
+}
+
+function listReduction(state: StoreState, event: ListEvent, delta: MutableDelta): ListReduction {
+	if (!Object.prototype.hasOwnProperty.call(state.tables, event.kind)) {
+		return { delta, step: () => true };
+	}
 	const kind = event.kind;
 	const table = state.tables[kind];
+	const objects = event.objects;
 	const scope = isClusterScoped(kind) || !event.namespace ? undefined : event.namespace;
 	// Last one wins when a list names an object twice; objects outside a namespaced list's scope are not part of it.
 	const listed = new Map<string, TypedObject>();
-	for (const obj of event.objects) {
-		if (scope === undefined || namespaceOf(kind, obj) === scope) {
-			listed.set(nameKeyOf(kind, obj), obj);
-		}
-	}
-	for (const obj of listed.values()) {
-		applyUpsert(state, kind, obj, true, delta);
-	}
-	const inScope = scope === undefined ? table.objects.keys() : (table.byNamespace.get(scope) ?? []);
 	const gone: string[] = [];
-	for (const id of inScope) {
-		const obj = table.objects.get(id)!;
-		if (!listed.has(nameKeyOf(kind, obj))) {
-			gone.push(id);
+	// 0: collect the listed objects; 1: upsert them; 2: find the stored ones the list lacks; 3: remove those.
+	let phase = 0;
+	let next = 0;
+	let upserts: Iterator<TypedObject> | undefined;
+	let stored: Iterator<string> | undefined;
+	const step = (budget: number): boolean => {
+		for (let n = 0; n < budget; n++) {
+			switch (phase) {
+				case 0: {
+					if (next >= objects.length) {
+						phase = 1;
+						upserts = listed.values();
+						break;
+					}
+					const obj = objects[next++]!;
+					if (scope === undefined || namespaceOf(kind, obj) === scope) {
+						listed.set(nameKeyOf(kind, obj), obj);
+					}
+					break;
+				}
+				case 1: {
+					const r = upserts!.next();
+					if (r.done) {
+						phase = 2;
+						stored = scope === undefined ? table.objects.keys() : (table.byNamespace.get(scope)?.values() ?? noIds.values());
+						break;
+					}
+					applyUpsert(state, kind, r.value, true, delta);
+					break;
+				}
+				case 2: {
+					const r = stored!.next();
+					if (r.done) {
+						phase = 3;
+						next = 0;
+						break;
+					}
+					const obj = table.objects.get(r.value);
+					if (obj !== undefined && !listed.has(nameKeyOf(kind, obj))) {
+						gone.push(r.value);
+					}
+					break;
+				}
+				case 3: {
+					if (next >= gone.length) {
+						phase = 4;
+						return true;
+					}
+					const id = gone[next++]!;
+					const obj = table.objects.get(id);
+					if (obj !== undefined) {
+						removeEntry(state, kind, id, obj, delta);
+					}
+					break;
+				}
+				default:
+					return true;
+			}
 		}
-	}
-	for (const id of gone) {
-		const obj = table.objects.get(id);
-		if (obj !== undefined) {
-			removeEntry(state, kind, id, obj, delta);
-		}
-	}
+		return phase === 4;
+	};
+	return { delta: delta as StoreDelta, step };
 }
 
 /**
@@ -579,7 +698,7 @@ export function applyStoreEvent<K extends ResourceKind>(
 			applyDelete(state, event.kind, event.object, delta);
 			break;
 		case 'LIST':
-			applyList(state, event, delta);
+			listReduction(state, event, delta).step(Infinity);
 			break;
 	}
 	return delta as StoreDelta<K>;
@@ -597,7 +716,7 @@ export function selectedPods(state: StoreState, key: ServiceKey): readonly Pod[]
 		return cached;
 	}
 	const services = state.tables.Service;
-	const serviceId = services.byName.get(k);
+	const serviceId = idByNameKey(services, k);
 	if (serviceId === undefined) {
 		return [];
 	}
@@ -606,25 +725,27 @@ export function selectedPods(state: StoreState, key: ServiceKey): readonly Pod[]
 	const result: Pod[] = [];
 	if (selector != null) {
 		const ns = namespaceOf('Service', service);
-		let candidates: Set<string> | undefined;
+		let candidates: Iterable<string> | undefined;
 		const keys = Object.keys(selector);
 		if (keys.length === 0) {
-			candidates = state.tables.Pod.byNamespace.get(ns);
+			candidates = state.tables.Pod.byNamespace.get(ns)?.values();
 		} else {
 			const byLabel = state.podsByLabel.get(ns);
+			let smallest: Ids | undefined;
 			for (const lk of keys) {
 				const ids = byLabel?.get(labelPair(lk, selector[lk]!));
 				if (!ids) {
-					candidates = undefined;
+					smallest = undefined;
 					break;
 				}
-				if (!candidates || ids.size < candidates.size) {
-					candidates = ids;
+				if (!smallest || sizeOf(ids) < sizeOf(smallest)) {
+					smallest = ids;
 				}
 			}
+			candidates = idsOf(smallest);
 		}
 		const pods = state.tables.Pod.objects;
-		for (const id of candidates ?? []) {
+		for (const id of candidates ?? noIds) {
 			const pod = pods.get(id) as Pod;
 			if (serviceSelects(service, pod)) {
 				result.push(pod);
@@ -661,6 +782,40 @@ export interface ClusterStoreOptions {
 	schedule?: (flush: () => void) => void;
 	/** Receives what a change listener throws (the other listeners still run). Default `console.error`. */
 	onListenerError?: (error: unknown) => void;
+	/** How `applyListInSteps` yields to the event loop between steps. Default `setImmediate`. */
+	yieldToEventLoop?: () => Promise<void>;
+}
+
+/** How long a store fed by a live cluster gathers changes before it notifies (see {@link liveStoreOptions}). */
+export const liveNotifyDelayMs = 100;
+
+/**
+ * The options of a store fed by a live cluster: the changes of `liveNotifyDelayMs` make one notification, so a stream
+ * of watch events (a rollout, a flapping readiness probe: a hundred a second in a large cluster) repaints the views
+ * about ten times a second rather than once per event.
+ */
+export const liveStoreOptions: Readonly<ClusterStoreOptions> = {
+	schedule: (flush) => {
+		setTimeout(flush, liveNotifyDelayMs);
+	},
+};
+
+function yieldWithSetImmediate(): Promise<void> {
+	return new Promise((resolve) => {
+		if (typeof setImmediate === 'function') {
+			setImmediate(resolve);
+		} else {
+			setTimeout(resolve, 0);
+		}
+	});
+}
+
+/** Options of {@link ClusterStore.applyListInSteps}. */
+export interface ListStepOptions {
+	/** Stops between two steps when aborted (what was reduced so far stays, and is notified). */
+	signal?: AbortSignal;
+	/** About how long one step may work before yielding, in ms. Default 8. */
+	stepMs?: number;
 }
 
 /** A subscription; `dispose()` ends it. */
@@ -694,16 +849,66 @@ export class ClusterStore {
 	private readonly deltaListeners = new Set<{ readonly listener: (delta: StoreDelta) => void }>();
 	private readonly schedule: (flush: () => void) => void;
 	private readonly onListenerError: (error: unknown) => void;
+	private readonly yieldToEventLoop: () => Promise<void>;
+	/** Lists being reduced in steps: notifications wait until none is. */
+	private holds = 0;
 
 	constructor(options: ClusterStoreOptions = {}) {
 		this.schedule = options.schedule ?? ((flush) => queueMicrotask(flush));
 		this.onListenerError =
 			options.onListenerError ?? ((error) => console.error('endpoint-lens: a store listener threw', error));
+		this.yieldToEventLoop = options.yieldToEventLoop ?? yieldWithSetImmediate;
 	}
 
 	/** Reduces one event and queues its change for the next notification. */
 	apply<K extends ResourceKind>(event: WatchEvent<K> | ListEvent<K>): StoreDelta<K> {
 		const delta = applyStoreEvent(this.state, event);
+		this.record(delta);
+		return delta;
+	}
+
+	/**
+	 * Reduces a LIST as `apply` does, in steps of about `stepMs` of work with the event loop free in between, so that
+	 * a list of tens of thousands of objects does not stall it. Until the list is reduced, change notifications wait
+	 * (the list makes one, together with whatever else changed meanwhile) and readers may see it partly applied;
+	 * `onDidApply` listeners get its whole delta at the end. Events of other kinds and scopes may be applied
+	 * between the steps; the caller must not apply events of the list's own kind and scope until it resolves. When
+	 * the store is cleared meanwhile, the rest of the list is dropped.
+	 */
+	async applyListInSteps<K extends ResourceKind>(event: ListEvent<K>, options: ListStepOptions = {}): Promise<StoreDelta<K>> {
+		const { signal, stepMs = 8 } = options;
+		const state = this.state;
+		const reduction = beginList(state, event);
+		this.holds++;
+		try {
+			for (;;) {
+				const t0 = performance.now();
+				let done: boolean;
+				do {
+					done = reduction.step(128);
+				} while (!done && performance.now() - t0 < stepMs);
+				if (done || signal?.aborted) {
+					break;
+				}
+				await this.yieldToEventLoop();
+				if (signal?.aborted || this.state !== state) {
+					break;
+				}
+			}
+		} finally {
+			this.holds--;
+			if (this.state === state) {
+				this.record(reduction.delta);
+			}
+			if (this.holds === 0 && !isEmptyChange(this.pending)) {
+				this.requestFlush();
+			}
+		}
+		return reduction.delta;
+	}
+
+	/** Queues the change of a reduced delta and tells the delta listeners. */
+	private record(delta: StoreDelta): void {
 		if (!isEmptyDelta(delta)) {
 			const p = this.pending;
 			p.kinds.add(delta.kind);
@@ -723,7 +928,6 @@ export class ClusterStore {
 				}
 			}
 		}
-		return delta;
 	}
 
 	/** Reduces events in order; their changes join the same notification. */
@@ -738,7 +942,7 @@ export class ClusterStore {
 	/** The object of that kind and name (`namespace` is ignored for Namespaces and Nodes; `''` means `default`). */
 	get<K extends ResourceKind>(kind: K, namespace: string | undefined, name: string): ResourceTypes[K] | undefined {
 		const table = this.state.tables[kind];
-		const id = table.byName.get(`${scopeNamespace(kind, namespace)}/${name}`);
+		const id = idByName(table, scopeNamespace(kind, namespace), name);
 		return id === undefined ? undefined : (table.objects.get(id) as ResourceTypes[K]);
 	}
 
@@ -758,7 +962,7 @@ export class ClusterStore {
 			out = [...table.objects.values()];
 		} else {
 			out = [];
-			for (const id of table.byNamespace.get(scopeNamespace(kind, namespace)) ?? []) {
+			for (const id of table.byNamespace.get(scopeNamespace(kind, namespace))?.values() ?? noIds) {
 				out.push(table.objects.get(id)!);
 			}
 		}
@@ -786,7 +990,7 @@ export class ClusterStore {
 	slicesForService(key: ServiceKey): EndpointSlice[] {
 		const table = this.state.tables.EndpointSlice;
 		const out: EndpointSlice[] = [];
-		for (const id of this.state.slicesByService.get(normalizeServiceKey(key)) ?? []) {
+		for (const id of idsOf(this.state.slicesByService.get(normalizeServiceKey(key)))) {
 			out.push(table.objects.get(id) as EndpointSlice);
 		}
 		return out.sort(
@@ -799,7 +1003,7 @@ export class ClusterStore {
 	/** The v1 Endpoints of the same namespace and name as the Service. */
 	endpointsForService(key: ServiceKey): Endpoints | undefined {
 		const table = this.state.tables.Endpoints;
-		const id = table.byName.get(normalizeServiceKey(key));
+		const id = idByNameKey(table, normalizeServiceKey(key));
 		return id === undefined ? undefined : (table.objects.get(id) as Endpoints);
 	}
 
@@ -828,8 +1032,10 @@ export class ClusterStore {
 		for (const ns of this.namespaces()) {
 			p.namespaces.add(ns);
 		}
-		for (const key of this.state.tables.Service.byName.keys()) {
-			p.services.add(key);
+		for (const [ns, names] of this.state.tables.Service.byNamespace) {
+			for (const name of names.keys()) {
+				p.services.add(serviceKey(ns, name));
+			}
 		}
 		p.structure = true;
 		this.state = createStoreState();
@@ -880,7 +1086,7 @@ export class ClusterStore {
 	}
 
 	private requestFlush(): void {
-		if (this.scheduled) {
+		if (this.scheduled || this.holds > 0) {
 			return;
 		}
 		this.scheduled = true;

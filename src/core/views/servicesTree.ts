@@ -447,11 +447,16 @@ export function presentNode(sources: readonly TreeSource[], node: TreeNode): Nod
 			const phase = source.state.phase;
 			const kind = source.kind;
 			if (source.active === false) {
+				// A context that cannot connect (a kubeconfig problem) says so before it is clicked.
+				const problem = phase === 'error' ? (source.state.message ?? 'cannot connect') : undefined;
 				return {
 					label: source.label,
-					...(source.detail ? { description: source.detail } : {}),
-					tooltip: source.tooltip ?? `Context **${md(source.label)}**: click to show it in this view.`,
-					icon: { id: 'cloud', color: 'disabledForeground' },
+					...(problem ? { description: 'error' } : source.detail ? { description: source.detail } : {}),
+					tooltip: [
+						source.tooltip ?? `Context **${md(source.label)}**: click to show it in this view.`,
+						...(problem ? ['', `**Error:** ${md(problem)}`] : []),
+					].join('  \n'),
+					icon: problem ? { id: 'error', color: 'list.errorForeground' } : { id: 'cloud', color: 'disabledForeground' },
 					collapsible: 'none',
 					contextValue: contextValue('source', [kind, 'inactive']),
 					command: { id: 'endpointLens.switchContext', title: 'Show this context', args: [source.id] },

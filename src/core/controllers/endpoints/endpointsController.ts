@@ -23,7 +23,7 @@
  *   path falls back to "default".
  */
 import { podsForService } from '../../k8s/selector';
-import { canonicalIP, formatIP, isIPv6String, parseIP } from '../../k8s/ip';
+import { canonicalIP, formatIP, isCanonicalIPv4, isIPv6String, parseIP } from '../../k8s/ip';
 import { repackSubsets } from '../../k8s/repackSubsets';
 import type {
 	EndpointAddress,
@@ -119,6 +119,14 @@ export function podToEndpointAddressForService(svc: Service, pod: Pod): Endpoint
 	let endpointIP: string | undefined;
 	for (const podIP of pod.status?.podIPs ?? []) {
 		const ip = podIP.ip ?? '';
+		if (isCanonicalIPv4(ip)) {
+			// Already canonical IPv4, the usual case: what parsing and formatting it would give, without the work.
+			if (!wantIPv6) {
+				endpointIP = ip;
+				break;
+			}
+			continue;
+		}
 		const parsed = parseIP(ip);
 		// An unparsable IP is "not IPv6" to Go, so it matches IPv4 and prints as "<nil>" (canonicalIP).
 		if (wantIPv6 === (parsed?.family === 'IPv6')) {

@@ -15,60 +15,200 @@ export function endpointKey(ep: Endpoint): string {
 }
 
 /**
- * `EndpointSet`: endpoints keyed by identity, keeping insertion order (upstream's Go map has none; we pick the
- * order in which pods were given so that results are reproducible). Inserting an endpoint whose identity is already
- * present replaces it, as upstream's map assignment does.
+ * Whether two endpoints have the same identity, that is `endpointKey(a) === endpointKey(b)`, without building the
+ * keys in the common case: equal parts give equal keys. Parts that differ can still give equal keys when a part
+ * contains a separator (`,` or NUL, which valid objects never do), so only then are the keys built and compared.
+ */
+export function sameEndpointIdentity(a: Endpoint, b: Endpoint): boolean {
+	const ra = a.targetRef;
+	const rb = b.targetRef;
+	if (
+		(ra?.name ?? '') === (rb?.name ?? '') &&
+		(ra?.namespace ?? '') === (rb?.namespace ?? '') &&
+		(a.hostname ?? '') === (b.hostname ?? '') &&
+		sameSortedAddresses(a.addresses, b.addresses)
+	) {
+		return true;
+	}
+	return endpointKey(a) === endpointKey(b);
+}
+
+function sameSortedAddresses(a: readonly string[], b: readonly string[]): boolean {
+	if (a.length !== b.length) {
+		return false;
+	}
+	if (a.length === 1) {
+		return a[0] === b[0];
+	}
+	const x = [...a].sort();
+	const y = [...b].sort();
+	return x.every((v, i) => v === y[i]);
+}
+
+/**
+ * The bucket an endpoint is filed under in an {@link EndpointSet}: a function of its {@link endpointKey}, cheap to
+ * get and nearly unique. Normally that is the pod name, a string the pod already holds (V8 keeps a string's hash, so
+ * looking it up again costs no hashing). Precisely it is the key's last NUL-separated part — the name after its last
+ * NUL, if it has one — and, when that part is empty, the whole key.
+ */
+function bucketOf(ep: Endpoint): string {
+	const name = ep.targetRef?.name ?? '';
+	const nul = name.lastIndexOf('\u0000');
+	const last = nul < 0 ? name : name.slice(nul + 1);
+	return last !== '' ? last : `\u0000${endpointKey(ep)}`;
+}
+
+/**
+ * `EndpointSet`: endpoints keyed by identity ({@link endpointKey}), keeping insertion order (upstream's Go map has
+ * none; we pick the order in which pods were given so that results are reproducible). Inserting an endpoint whose
+ * identity is already present replaces it in place, as upstream's map assignment does.
+ *
+ * It behaves exactly as a `Map` from `endpointKey(ep)` to `ep` would (test/unit/endpointSet.test.ts checks this on
+ * random operations), but building and hashing a fresh key string per endpoint was the largest cost of reconciling a
+ * Service with 100k pods. Endpoints are filed by {@link bucketOf} instead, and compared with
+ * {@link sameEndpointIdentity} within a bucket.
  */
 export class EndpointSet {
-	private readonly items = new Map<string, Endpoint>();
-	/**
-	 * A live iterator for popAny. Popping the first entry of a Map over and over is quadratic in V8 (deleted entries
-	 * stay as holes until the table is rebuilt); an iterator that is kept open skips them once.
-	 */
-	private cursor: Iterator<[string, Endpoint]> | undefined;
+	/** The endpoints in insertion order; one taken out leaves a hole (undefined). */
+	private readonly slots: (Endpoint | undefined)[] = [];
+	/** Bucket → the slot of its endpoint, or the slots of several endpoints that share the bucket. */
+	private readonly index = new Map<string, number | number[]>();
+	/** No endpoint is held in a slot before this one. */
+	private head = 0;
+	private count = 0;
 
 	insert(ep: Endpoint): void {
-		this.cursor = undefined;
-		this.items.set(endpointKey(ep), ep);
+		const bucket = bucketOf(ep);
+		const at = this.index.get(bucket);
+		const slot = this.slots.length;
+		if (at === undefined) {
+			this.index.set(bucket, slot);
+		} else if (typeof at === 'number') {
+			if (sameEndpointIdentity(this.slots[at]!, ep)) {
+				this.slots[at] = ep;
+				return;
+			}
+			this.index.set(bucket, [at, slot]);
+		} else {
+			for (const i of at) {
+				if (sameEndpointIdentity(this.slots[i]!, ep)) {
+					this.slots[i] = ep;
+					return;
+				}
+			}
+			at.push(slot);
+		}
+		this.slots.push(ep);
+		this.count++;
 	}
 
 	/** The desired endpoint with the same identity as `ep`, if any. */
 	get(ep: Endpoint): Endpoint | undefined {
-		return this.items.get(endpointKey(ep));
+		const slot = this.find(bucketOf(ep), ep);
+		return slot < 0 ? undefined : this.slots[slot];
 	}
 
 	delete(ep: Endpoint): void {
-		this.items.delete(endpointKey(ep));
+		this.take(ep);
 	}
 
-	/** `Get` then `Delete` with one identity computation: the endpoint taken out of the set, if it was there. */
+	/** `Get` then `Delete` with one lookup: the endpoint taken out of the set, if it was there. */
 	take(ep: Endpoint): Endpoint | undefined {
-		const key = endpointKey(ep);
-		const got = this.items.get(key);
-		if (got !== undefined) {
-			this.items.delete(key);
+		const bucket = bucketOf(ep);
+		const at = this.index.get(bucket);
+		if (at === undefined) {
+			return undefined;
 		}
-		return got;
+		if (typeof at === 'number') {
+			// The usual case, a bucket of one: no second lookup to remove it.
+			const got = this.slots[at]!;
+			if (!sameEndpointIdentity(got, ep)) {
+				return undefined;
+			}
+			this.index.delete(bucket);
+			this.slots[at] = undefined;
+			this.count--;
+			return got;
+		}
+		const slot = this.find(bucket, ep);
+		return slot < 0 ? undefined : this.remove(bucket, slot);
 	}
 
 	get size(): number {
-		return this.items.size;
+		return this.count;
 	}
 
 	/** `PopAny`: removes and returns one endpoint (deterministically the oldest). */
 	popAny(): Endpoint | undefined {
-		this.cursor ??= this.items.entries();
-		const next = this.cursor.next();
-		if (next.done) {
-			this.cursor = undefined;
+		while (this.head < this.slots.length && this.slots[this.head] === undefined) {
+			this.head++;
+		}
+		if (this.head >= this.slots.length) {
 			return undefined;
 		}
-		this.items.delete(next.value[0]);
-		return next.value[1];
+		return this.remove(bucketOf(this.slots[this.head]!), this.head);
 	}
 
-	values(): IterableIterator<Endpoint> {
-		return this.items.values();
+	/**
+	 * `PopAny` until the set is empty, in one go: every endpoint, oldest first (the order repeated {@link popAny}
+	 * calls return them in).
+	 */
+	popAll(): Endpoint[] {
+		const out: Endpoint[] = [];
+		for (let i = this.head; i < this.slots.length; i++) {
+			const ep = this.slots[i];
+			if (ep !== undefined) {
+				out.push(ep);
+			}
+		}
+		this.slots.length = 0;
+		this.index.clear();
+		this.head = 0;
+		this.count = 0;
+		return out;
+	}
+
+	/** The endpoints, oldest first. */
+	*values(): IterableIterator<Endpoint> {
+		for (let i = this.head; i < this.slots.length; i++) {
+			const ep = this.slots[i];
+			if (ep !== undefined) {
+				yield ep;
+			}
+		}
+	}
+
+	/** The slot of the endpoint in `bucket` with the identity of `ep`, or -1. */
+	private find(bucket: string, ep: Endpoint): number {
+		const at = this.index.get(bucket);
+		if (at === undefined) {
+			return -1;
+		}
+		if (typeof at === 'number') {
+			return sameEndpointIdentity(this.slots[at]!, ep) ? at : -1;
+		}
+		for (const i of at) {
+			if (sameEndpointIdentity(this.slots[i]!, ep)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private remove(bucket: string, slot: number): Endpoint {
+		const ep = this.slots[slot]!;
+		const at = this.index.get(bucket)!;
+		if (typeof at === 'number') {
+			this.index.delete(bucket);
+		} else {
+			at.splice(at.indexOf(slot), 1);
+			if (at.length === 1) {
+				this.index.set(bucket, at[0]!);
+			}
+		}
+		this.slots[slot] = undefined;
+		this.count--;
+		return ep;
 	}
 }
 

@@ -9,9 +9,9 @@
  * Created slices get a deterministic generated name (see `k8s/names.ts`).
  */
 import { generateName } from '../../k8s/names';
-import type { AddressType, EndpointSlice, Node, Pod, Service } from '../../k8s/types';
+import type { AddressType, Endpoint, EndpointSlice, Node, Pod, Service } from '../../k8s/types';
 import { defaultMaxEndpointsPerSlice, endpointSliceControllerName } from '../../k8s/types';
-import { shouldPodBeInEndpoints } from '../podUtil';
+import { findPort, shouldPodBeInEndpoints } from '../podUtil';
 import { EndpointSet, endpointsEqualBeyondHash, portMapKey } from './endpointSet';
 import { sortPortsByHash } from './portMapKey';
 import type { HintEvent, SliceInfo } from './sliceInfo';
@@ -34,7 +34,6 @@ import {
 	ownedBy,
 	placeholderSliceEqual,
 	podToEndpoint,
-	resolvePortNumbers,
 	setEndpointSliceLabels,
 	unchangedSlices,
 } from './utils';
@@ -232,28 +231,40 @@ export class Reconciler {
 		const desiredEndpoints = new Map<string, EndpointSet>();
 		const ns = service.metadata?.namespace ?? '';
 		const name = service.metadata?.name ?? '';
-		// Port lists by resolved port numbers: each distinct list is built and keyed once, not once per pod.
+		// Port lists by resolved port numbers: each distinct list is built and keyed once, not once per pod. The
+		// numbers are resolved into one scratch array, and a pod whose numbers equal the previous pod's (the usual
+		// case) reuses its group without building the join key.
 		const groupByNumbers = new Map<string, { key: string; set: EndpointSet }>();
+		const svcPorts = service.spec?.ports ?? [];
+		const numbers = new Array<number | undefined>(svcPorts.length);
+		let lastNumbers: (number | undefined)[] | undefined;
+		let group: { key: string; set: EndpointSet } | undefined;
 		for (const pod of pods) {
 			if (!shouldPodBeInEndpoints(pod, true)) {
 				continue;
 			}
-			const numbers = resolvePortNumbers(service, pod);
-			const numbersKey = numbers.join(',');
-			let group = groupByNumbers.get(numbersKey);
-			if (!group) {
-				const ports = endpointPortsFromNumbers(service, numbers);
-				const key = portMapKey(ports);
-				let set = desiredEndpoints.get(key);
-				if (!set) {
-					desiredEndpoints.set(key, (set = new EndpointSet()));
-					// Upstream's NewPortMapKey sorts the port list in place by each port's hash, and that sorted list
-					// becomes the slice's ports: multi-port slices list ports in hash order, not in Service order.
-					desiredMeta.set(key, { addressType, ports: sortPortsByHash(ports) });
-				}
-				groupByNumbers.set(numbersKey, (group = { key, set }));
+			for (let i = 0; i < svcPorts.length; i++) {
+				numbers[i] = findPort(pod, svcPorts[i]!);
 			}
-			const set = group.set;
+			if (!lastNumbers || !sameNumbers(numbers, lastNumbers)) {
+				const numbersKey = numbers.join(',');
+				group = groupByNumbers.get(numbersKey);
+				if (!group) {
+					const ports = endpointPortsFromNumbers(service, numbers);
+					const key = portMapKey(ports);
+					let set = desiredEndpoints.get(key);
+					if (!set) {
+						desiredEndpoints.set(key, (set = new EndpointSet()));
+						// Upstream's NewPortMapKey sorts the port list in place by each port's hash, and that sorted
+						// list becomes the slice's ports: multi-port slices list ports in hash order, not in Service
+						// order.
+						desiredMeta.set(key, { addressType, ports: sortPortsByHash(ports) });
+					}
+					groupByNumbers.set(numbersKey, (group = { key, set }));
+				}
+				lastNumbers = [...numbers];
+			}
+			const set = group!.set;
 			const nodeName = pod.spec?.nodeName ?? '';
 			const node = nodes.get(nodeName);
 			if (!node && !service.spec?.publishNotReadyAddresses) {
@@ -391,26 +402,34 @@ export class Reconciler {
 			}
 		}
 
+		// What is left of the desired set is handed out oldest first, as repeated PopAny calls would: take it all at
+		// once rather than one endpoint at a time.
+		const rest = desired.popAll();
+		let next = 0;
+		const fill = (eps: Endpoint[]) => {
+			while (next < rest.length && eps.length < max) {
+				eps.push(rest[next++]!);
+			}
+		};
+
 		// 2. Fill the slices that are being updated anyway, fullest first.
-		if (desired.size > 0 && toUpdate.size > 0) {
+		if (rest.length > 0 && toUpdate.size > 0) {
 			const slices = [...toUpdate].map((n) => byName.get(n)!);
 			slices.sort((a, b) => (b.endpoints?.length ?? 0) - (a.endpoints?.length ?? 0));
 			for (const slice of slices) {
-				const eps = (slice.endpoints ??= []);
-				while (desired.size > 0 && eps.length < max) {
-					eps.push(desired.popAny()!);
-				}
+				fill((slice.endpoints ??= []));
 			}
 		}
 
 		// 3. Place the rest: a tail that fits entirely goes to the best unchanged slice, else new slices.
 		const toCreate: EndpointSlice[] = [];
-		while (desired.size > 0) {
+		while (next < rest.length) {
+			const remaining = rest.length - next;
 			let sliceToFill: EndpointSlice | undefined;
-			if (desired.size < max && unchanged.size > 0) {
+			if (remaining < max && unchanged.size > 0) {
 				sliceToFill = getSliceToFill(
 					[...unchanged].map((n) => byName.get(n)!),
-					desired.size,
+					remaining,
 					max,
 				);
 			}
@@ -420,10 +439,7 @@ export class Reconciler {
 				sliceToFill = cloneSlice(sliceToFill);
 				byName.set(sliceName(sliceToFill), sliceToFill);
 			}
-			const eps = (sliceToFill.endpoints ??= []);
-			while (desired.size > 0 && eps.length < max) {
-				eps.push(desired.popAny()!);
-			}
+			fill((sliceToFill.endpoints ??= []));
 			const name = sliceToFill.metadata?.name;
 			if (name) {
 				toUpdate.add(name);
@@ -485,6 +501,16 @@ export class Reconciler {
 			log.delete(slice);
 		}
 	}
+}
+
+/** Element-wise equality of two resolved port-number lists of the same Service. */
+function sameNumbers(a: readonly (number | undefined)[], b: readonly (number | undefined)[]): boolean {
+	for (let i = 0; i < a.length; i++) {
+		if (a[i] !== b[i]) {
+			return false;
+		}
+	}
+	return a.length === b.length;
 }
 
 function serviceKey(service: Service): string {

@@ -3,7 +3,7 @@
  * an Endpoint, which ports it serves, which address families a Service has, what a new slice looks like and which
  * labels it carries.
  */
-import { canonicalizeIP, parseIP } from '../../k8s/ip';
+import { canonicalizeIP, isCanonicalIPv4, parseIP } from '../../k8s/ip';
 import { generateNamePrefix, newControllerRef } from '../../k8s/names';
 import type {
 	AddressType,
@@ -11,6 +11,7 @@ import type {
 	EndpointPort,
 	EndpointSlice,
 	Node,
+	ObjectReference,
 	OwnerReference,
 	Pod,
 	PodStatus,
@@ -38,59 +39,90 @@ export interface EndpointMeta {
  * the singular podIP does not. An unparsable IP is not IPv6 to Go, so it lands in the IPv4 list as `"<nil>"`.
  */
 export function getEndpointAddresses(status: PodStatus | undefined, addressType: AddressType): string[] {
+	const podIPs = status?.podIPs ?? [];
+	if (podIPs.length === 1) {
+		// The usual case, as an array literal: one element, not the spare capacity a push would allocate.
+		const text = addressOfType(podIPs[0]!.ip, addressType);
+		return text === undefined ? [] : [text];
+	}
 	const out: string[] = [];
-	for (const podIP of status?.podIPs ?? []) {
-		const ip = canonicalizeIP(podIP.ip);
-		const isIPv6 = ip?.family === 'IPv6';
-		if (isIPv6 && addressType === 'IPv6') {
-			out.push(ip.text);
-		} else if (!isIPv6 && addressType === 'IPv4') {
-			out.push(ip ? ip.text : '<nil>');
+	for (const podIP of podIPs) {
+		const text = addressOfType(podIP.ip, addressType);
+		if (text !== undefined) {
+			out.push(text);
 		}
 	}
 	return out;
 }
 
+/** The canonical text of one pod IP if it is of `addressType` (an unparsable one counts as IPv4, `"<nil>"`). */
+function addressOfType(raw: string, addressType: AddressType): string | undefined {
+	if (isCanonicalIPv4(raw)) {
+		// Already canonical IPv4 (canonicalizeIP's own fast path), without the intermediate object.
+		return addressType === 'IPv4' ? raw : undefined;
+	}
+	const ip = canonicalizeIP(raw);
+	const isIPv6 = ip?.family === 'IPv6';
+	if (isIPv6 && addressType === 'IPv6') {
+		return ip.text;
+	}
+	if (!isIPv6 && addressType === 'IPv4') {
+		return ip ? ip.text : '<nil>';
+	}
+	return undefined;
+}
+
 /**
  * `podToEndpoint`: serving = Ready; terminating = has a deletionTimestamp; ready = publishNotReadyAddresses OR
  * (serving AND NOT terminating). Zone comes from the Node's label, nodeName from the pod, hostname only under
- * `ShouldSetHostname`.
+ * `ShouldSetHostname`. Fields are written in the order addresses, conditions, hostname, targetRef, nodeName, zone,
+ * and absent ones are left out (not set to undefined).
  */
 export function podToEndpoint(pod: Pod, node: Node | undefined, service: Service, addressType: AddressType): Endpoint {
 	const serving = isPodReady(pod);
 	const terminating = !!pod.metadata?.deletionTimestamp;
 	const ready = !!service.spec?.publishNotReadyAddresses || (serving && !terminating);
-	const ep: Endpoint = {
-		addresses: getEndpointAddresses(pod.status, addressType),
-		conditions: { ready, serving, terminating },
-	};
-	if (shouldSetHostname(pod, service)) {
+	const addresses = getEndpointAddresses(pod.status, addressType);
+	const conditions = { ready, serving, terminating };
+	const targetRef = podReference(pod);
+	const nodeName = pod.spec?.nodeName;
+	const zone = node?.metadata?.labels?.[labelTopologyZone];
+	const hostname = shouldSetHostname(pod, service);
+	if (nodeName && zone && !hostname) {
+		// The usual shape in one literal: every field in place at once, rather than added one by one.
+		return { addresses, conditions, targetRef, nodeName, zone };
+	}
+	const ep: Endpoint = { addresses, conditions };
+	if (hostname) {
 		ep.hostname = pod.spec!.hostname;
 	}
-	// ObjectReference fields are all omitempty on the wire.
-	const m = pod.metadata;
-	if (m?.namespace && m.name && m.uid) {
-		ep.targetRef = { kind: 'Pod', namespace: m.namespace, name: m.name, uid: m.uid };
-	} else {
-		ep.targetRef = { kind: 'Pod' };
-		if (m?.namespace) {
-			ep.targetRef.namespace = m.namespace;
-		}
-		if (m?.name) {
-			ep.targetRef.name = m.name;
-		}
-		if (m?.uid) {
-			ep.targetRef.uid = m.uid;
-		}
+	ep.targetRef = targetRef;
+	if (nodeName) {
+		ep.nodeName = nodeName;
 	}
-	if (pod.spec?.nodeName) {
-		ep.nodeName = pod.spec.nodeName;
-	}
-	const zone = node?.metadata?.labels?.[labelTopologyZone];
 	if (zone) {
 		ep.zone = zone;
 	}
 	return ep;
+}
+
+/** The endpoint's Pod reference. ObjectReference fields are all omitempty on the wire. */
+function podReference(pod: Pod): ObjectReference {
+	const m = pod.metadata;
+	if (m?.namespace && m.name && m.uid) {
+		return { kind: 'Pod', namespace: m.namespace, name: m.name, uid: m.uid };
+	}
+	const ref: ObjectReference = { kind: 'Pod' };
+	if (m?.namespace) {
+		ref.namespace = m.namespace;
+	}
+	if (m?.name) {
+		ref.name = m.name;
+	}
+	if (m?.uid) {
+		ref.uid = m.uid;
+	}
+	return ref;
 }
 
 /**
