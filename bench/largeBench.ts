@@ -349,7 +349,7 @@ export async function largeClusterBench(runs: number): Promise<void> {
 				`list JSON ${mb(totalBytes)}: ${kinds.map((k) => `${info.counts[k]} ${k} ${mb(info.jsonBytes[k]!)}`).join(', ')}`,
 		);
 		console.log(
-			`live source lists ${kinds.join(', ')} (pages of 500); kubectl gets the same kinds with -A -o json (chunks of 500). ` +
+			`live source lists ${kinds.join(', ')} (pages of about 256 kB, at most 500 items); kubectl gets the same kinds with -A -o json (chunks of 500). ` +
 				`${liveRuns} live runs after a warm-up, ${haveKubectl ? kubectlRuns : 0} kubectl runs (medians)\n`,
 		);
 

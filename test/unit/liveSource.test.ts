@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { LiveClusterSource, withoutManagedFields } from '../../src/cluster/live/liveSource';
+import { KeepAliveAgent, listAll, LiveClusterSource, withoutManagedFields } from '../../src/cluster/live/liveSource';
 import type { LiveState } from '../../src/cluster/live/types';
 import type { EndpointSlice, Pod, Service, TypedObject } from '../../src/core/k8s/types';
 import { ClusterStore } from '../../src/core/store/store';
@@ -426,6 +426,31 @@ describe('LiveClusterSource', () => {
 			},
 			{ pageSize: 1 },
 		);
+	});
+
+	it('sizes list pages by bytes, over kept-alive connections', async () => {
+		const server = await startTestApiServer({ objects: fixtures() });
+		const kc = kubeConfigOf(server);
+		kc.setCurrentContext('test');
+		const keepAlive = new KeepAliveAgent();
+		try {
+			const result = await listAll(kc, kc.getCurrentCluster()!.server, 'Pod', undefined, {
+				pageSize: 500,
+				pageBytes: 4096,
+				keepAlive,
+			});
+			assert.equal(result.items.length, 3);
+			const limits = server.verbs
+				.filter((v) => v.verb === 'list' && v.path === '/api/v1/pods')
+				.map((v) => Number(new URLSearchParams(v.query).get('limit')));
+			// An item is guessed at 2 kB until the first page tells; then as many as fit in 4 kB (fixture pods are
+			// smaller than 2 kB, so more than 2).
+			assert.equal(limits[0], 2);
+			assert.ok(limits.length === 2 && limits[1]! > 2, `limits ${limits.join(', ')}`);
+		} finally {
+			keepAlive.destroy();
+			await server.close();
+		}
 	});
 
 	it('uses client-certificate credentials (context test-cert)', async () => {

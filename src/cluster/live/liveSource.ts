@@ -2,9 +2,9 @@
  * One kube context's connection, feeding a `ClusterStore` with list and watch events: the live sibling of the
  * playground source.
  *
- * Each (kind, namespace scope) has a reflector, as client-go calls it: list (paged, `limit=500`), emit one
- * `ListEvent` for the whole list, then watch from the list's resourceVersion with bookmarks, emitting every
- * ADDED/MODIFIED/DELETED as a `WatchEvent`. client-node's `ListWatch`/`makeInformer` cannot do what we need here —
+ * Each (kind, namespace scope) has a reflector, as client-go calls it: list (paged: pages of about 256 kB, at most
+ * 500 items, over kept-alive connections), emit one `ListEvent` for the whole list, then watch from the list's
+ * resourceVersion with bookmarks, emitting every ADDED/MODIFIED/DELETED as a `WatchEvent`. client-node's `ListWatch`/`makeInformer` cannot do what we need here —
  * it reports a list as per-object callbacks rather than one list, deserializes lists into model classes (Date
  * fields) but not watch events, gives up on any watch error other than 410, and has no bookmarks — so lists are
  * plain GETs authenticated by client-node's `KubeConfig` and watches use client-node's `Watch`. Both deliver the
@@ -287,7 +287,8 @@ async function requestJson(
 	try {
 		await kc.applyToHTTPSOptions(options);
 	} catch (err) {
-		throw new CredentialsError(firstLine(err));
+		// An exec plugin that exits non-zero with nothing on stderr leaves an empty message: say that much.
+		throw new CredentialsError(firstLine(err).replace(/:\s*$/, '') || 'the credential plugin failed without saying why');
 	}
 	const url = new URL(server + path);
 	const transport = url.protocol === 'http:' ? http : https;
