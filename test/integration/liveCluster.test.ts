@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/core/views/servicesTree';
 import type { EndpointLensApi } from '../../src/extension/extension';
 import type { PlanRun } from '../../src/extension/planCommand';
-import { treeReader } from './support/tree';
+import { eventually, treeReader } from './support/tree';
 
 let api: EndpointLensApi;
 
@@ -19,21 +19,6 @@ function root(name: string): TreeNode {
 	const r = children().find((n) => label(n) === name);
 	assert.ok(r, `a root row ${name}; roots: ${children().map(label).join(', ')}`);
 	return r;
-}
-
-/** Polls `check` until it stops throwing, or rethrows after `ms`. */
-async function eventually<T>(check: () => T | Promise<T>, ms = 15_000): Promise<T> {
-	const deadline = Date.now() + ms;
-	for (;;) {
-		try {
-			return await check();
-		} catch (err) {
-			if (Date.now() > deadline) {
-				throw err;
-			}
-			await new Promise((r) => setTimeout(r, 100));
-		}
-	}
 }
 
 suite('Kube contexts from the test API server', () => {

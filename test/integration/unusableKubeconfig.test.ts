@@ -12,26 +12,11 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/core/views/servicesTree';
 import type { EndpointLensApi } from '../../src/extension/extension';
-import { treeReader } from './support/tree';
+import { eventually, treeReader } from './support/tree';
 
 let api: EndpointLensApi;
 
 const { children, label, description } = treeReader(() => api);
-
-/** Polls `check` until it stops throwing, or rethrows after `ms`. */
-async function eventually<T>(check: () => T | Promise<T>, ms = 15_000): Promise<T> {
-	const deadline = Date.now() + ms;
-	for (;;) {
-		try {
-			return await check();
-		} catch (err) {
-			if (Date.now() > deadline) {
-				throw err;
-			}
-			await new Promise((r) => setTimeout(r, 100));
-		}
-	}
-}
 
 function root(name: string): TreeNode {
 	const r = children().find((n) => label(n) === name);

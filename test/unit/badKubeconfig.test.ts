@@ -10,32 +10,18 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { loadKubeconfig, resolveKubeconfig } from '../../src/cluster/live/kubeconfig';
 import { LiveClusterSource } from '../../src/cluster/live/liveSource';
 import type { LiveState } from '../../src/cluster/live/types';
 import { ClusterStore } from '../../src/core/store/store';
 import type { TreeSource } from '../../src/core/views/servicesTree';
 import { childrenOf, presentNode, sourceNode } from '../../src/core/views/servicesTree';
+import { tempDir } from './support/tempDir';
 
-let dir: string;
-
-before(() => {
-	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'endpoint-lens-bad-kubeconfig-'));
-});
-
-after(() => {
-	fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function write(name: string, text: string): string {
-	const p = path.join(dir, name);
-	fs.mkdirSync(path.dirname(p), { recursive: true });
-	fs.writeFileSync(p, text);
-	return p;
-}
+const tmp = tempDir('endpoint-lens-bad-kubeconfig-');
+const write = tmp.write;
 
 /** A kubeconfig with one good context `ok` and the given extra YAML appended to each section. */
 function kubeconfig(extra: { clusters?: string[]; users?: string[]; contexts?: string[]; current?: string }): string {
@@ -61,7 +47,7 @@ function kubeconfig(extra: { clusters?: string[]; users?: string[]; contexts?: s
 
 /** The host of a machine whose PATH is one directory holding `kubectl-only`. */
 function host(): { env: Record<string, string>; isFile: (p: string) => boolean; platform: NodeJS.Platform } {
-	const bin = path.join(dir, 'bin');
+	const bin = path.join(tmp.path, 'bin');
 	fs.mkdirSync(bin, { recursive: true });
 	fs.writeFileSync(path.join(bin, 'installed-plugin'), '#!/bin/sh\n');
 	return {
@@ -87,7 +73,7 @@ describe('bad kubeconfigs: one specific sentence each, the rest still loads', ()
 		assert.deepEqual(loadKubeconfig({ paths: [manifest], source: 'setting' }).errors, [
 			`${manifest}: not a kubeconfig (it is a Service of v1): it has no clusters, users or contexts.`,
 		]);
-		const png = path.join(dir, 'image.png');
+		const png = path.join(tmp.path, 'image.png');
 		fs.writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]));
 		assert.deepEqual(loadKubeconfig({ paths: [png], source: 'setting' }).errors, [`${png}: a binary file, not a kubeconfig.`]);
 		// An empty mapping is an empty kubeconfig, as kubectl reads it.
@@ -96,8 +82,8 @@ describe('bad kubeconfigs: one specific sentence each, the rest still loads', ()
 
 	it('a missing file named in $KUBECONFIG is reported (kubectl skips it silently) and the others load', () => {
 		const good = write('kc-good', kubeconfig({}));
-		const gone = path.join(dir, 'kc-gone');
-		const location = resolveKubeconfig({ env: { KUBECONFIG: `${gone}:${good}` }, home: dir, exists: fs.existsSync, delimiter: ':' });
+		const gone = path.join(tmp.path, 'kc-gone');
+		const location = resolveKubeconfig({ env: { KUBECONFIG: `${gone}:${good}` }, home: tmp.path, exists: fs.existsSync, delimiter: ':' });
 		assert.deepEqual(location.paths, [good]);
 		assert.deepEqual(location.missing, [gone]);
 		const loaded = loadKubeconfig(location);
@@ -106,17 +92,17 @@ describe('bad kubeconfigs: one specific sentence each, the rest still loads', ()
 	});
 
 	it('every file $KUBECONFIG names is missing: one sentence with the names, not "create ~/.kube/config"', () => {
-		const a = path.join(dir, 'nope-a');
-		const one = loadKubeconfig(resolveKubeconfig({ env: { KUBECONFIG: a }, home: dir, exists: fs.existsSync, delimiter: ':' }));
+		const a = path.join(tmp.path, 'nope-a');
+		const one = loadKubeconfig(resolveKubeconfig({ env: { KUBECONFIG: a }, home: tmp.path, exists: fs.existsSync, delimiter: ':' }));
 		assert.deepEqual(one.errors, [`No kubeconfig: $KUBECONFIG names ${a}, which does not exist.`]);
-		const b = path.join(dir, 'nope-b');
-		const two = loadKubeconfig(resolveKubeconfig({ env: { KUBECONFIG: `${a}:${b}` }, home: dir, exists: fs.existsSync, delimiter: ':' }));
+		const b = path.join(tmp.path, 'nope-b');
+		const two = loadKubeconfig(resolveKubeconfig({ env: { KUBECONFIG: `${a}:${b}` }, home: tmp.path, exists: fs.existsSync, delimiter: ':' }));
 		assert.deepEqual(two.errors, [`No kubeconfig: none of the files $KUBECONFIG names exists (${a}, ${b}).`]);
 	});
 
 	it('a missing file named by the setting says so by name', () => {
-		const p = path.join(dir, 'set-but-missing');
-		const loaded = loadKubeconfig(resolveKubeconfig({ setting: p, env: {}, home: dir, exists: fs.existsSync }));
+		const p = path.join(tmp.path, 'set-but-missing');
+		const loaded = loadKubeconfig(resolveKubeconfig({ setting: p, env: {}, home: tmp.path, exists: fs.existsSync }));
 		assert.deepEqual(loaded.errors, [`${p}: cannot read the kubeconfig: the file does not exist.`]);
 		assert.deepEqual(loaded.fileErrors, loaded.errors);
 	});
@@ -224,7 +210,7 @@ describe('bad kubeconfigs: one specific sentence each, the rest still loads', ()
 		);
 		assert.equal(problem('abs'), `${p}: user "absolute-missing": the exec credential plugin "/opt/nowhere/plugin" does not exist.`);
 		// As kubectl: a command with a directory part is relative to the kubeconfig's directory.
-		assert.equal(problem('rel'), `${p}: user "relative-missing": the exec credential plugin "${path.join(dir, 'bin', 'not-here')}" does not exist.`);
+		assert.equal(problem('rel'), `${p}: user "relative-missing": the exec credential plugin "${path.join(tmp.path, 'bin', 'not-here')}" does not exist.`);
 		assert.equal(problem('fine'), undefined);
 	});
 
@@ -246,11 +232,11 @@ describe('bad kubeconfigs: one specific sentence each, the rest still loads', ()
 		const problem = (name: string) => loaded.contexts.find((c) => c.name === name)?.problem;
 		assert.equal(
 			problem('cert'),
-			`${p}: user "cert-user": cannot read client-certificate ${path.join(dir, 'certs', 'missing.crt')}: the file does not exist.`,
+			`${p}: user "cert-user": cannot read client-certificate ${path.join(tmp.path, 'certs', 'missing.crt')}: the file does not exist.`,
 		);
 		assert.equal(
 			problem('ca'),
-			`${p}: cluster "bad-ca": cannot read certificate-authority ${path.join(dir, 'missing-ca.crt')}: the file does not exist.`,
+			`${p}: cluster "bad-ca": cannot read certificate-authority ${path.join(tmp.path, 'missing-ca.crt')}: the file does not exist.`,
 		);
 		assert.equal(problem('ok'), undefined);
 	});

@@ -5,27 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { expandHome, loadKubeconfig, resolveKubeconfig } from '../../src/cluster/live/kubeconfig';
+import { tempDir } from './support/tempDir';
 
-let dir: string;
-
-before(() => {
-	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'endpoint-lens-kubeconfig-'));
-});
-
-after(() => {
-	fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function write(name: string, text: string): string {
-	const p = path.join(dir, name);
-	fs.mkdirSync(path.dirname(p), { recursive: true });
-	fs.writeFileSync(p, text);
-	return p;
-}
+const tmp = tempDir('endpoint-lens-kubeconfig-');
+const write = tmp.write;
 
 function kubeconfig(opts: {
 	current?: string;
@@ -200,7 +186,7 @@ describe('loadKubeconfig', () => {
 
 	it('reports a missing file by name and still loads the others', () => {
 		const good = write('good', kubeconfig({ current: 'x', clusters: [['c', 'https://c']], users: [['u', 't']], contexts: [['x', 'c', 'u']] }));
-		const missing = path.join(dir, 'missing');
+		const missing = path.join(tmp.path, 'missing');
 		const loaded = loadKubeconfig({ paths: [missing, good], source: 'setting' });
 		assert.equal(loaded.errors.length, 1);
 		assert.match(loaded.errors[0]!, /missing: cannot read the kubeconfig: the file does not exist/);
@@ -315,8 +301,8 @@ describe('loadKubeconfig', () => {
 		// The relative files are found; the absolute key is not (and the context says so).
 		assert.deepEqual(loaded.errors, [`${p}: user "u": cannot read client-key /abs/u.key: the file does not exist.`]);
 		assert.equal(loaded.contexts[0]!.problem, loaded.errors[0]);
-		assert.equal(loaded.kubeConfig.getCluster('c')?.caFile, path.join(dir, 'sub', 'ca.crt'));
-		assert.equal(loaded.kubeConfig.getUser('u')?.certFile, path.join(dir, 'sub', 'certs', 'u.crt'));
+		assert.equal(loaded.kubeConfig.getCluster('c')?.caFile, path.join(tmp.path, 'sub', 'ca.crt'));
+		assert.equal(loaded.kubeConfig.getUser('u')?.certFile, path.join(tmp.path, 'sub', 'certs', 'u.crt'));
 		assert.equal(loaded.kubeConfig.getUser('u')?.keyFile, '/abs/u.key');
 	});
 

@@ -24,3 +24,18 @@ export function treeReader(api: () => EndpointLensApi): TreeReader {
 		},
 	};
 }
+
+/** Polls `check` until it stops throwing, or rethrows its last error after `ms`. */
+export async function eventually<T>(check: () => T | Promise<T>, ms = 15_000): Promise<T> {
+	const deadline = Date.now() + ms;
+	for (;;) {
+		try {
+			return await check();
+		} catch (err) {
+			if (Date.now() > deadline) {
+				throw err;
+			}
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}
+}
