@@ -6,20 +6,14 @@
 
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TreeNode } from '../../src/core/views/servicesTree';
 import type { EndpointLensApi } from '../../src/extension/extension';
 import type { PlanRun } from '../../src/extension/planCommand';
 import { eventually, treeReader } from './support/tree';
 
 let api: EndpointLensApi;
 
-const { children, label, description } = treeReader(() => api);
+const { children, label, description, root } = treeReader(() => api);
 
-function root(name: string): TreeNode {
-	const r = children().find((n) => label(n) === name);
-	assert.ok(r, `a root row ${name}; roots: ${children().map(label).join(', ')}`);
-	return r;
-}
 
 suite('Kube contexts from the test API server', () => {
 	suiteSetup(async function () {

@@ -16,13 +16,8 @@ import { eventually, treeReader } from './support/tree';
 
 let api: EndpointLensApi;
 
-const { children, label, description } = treeReader(() => api);
+const { children, label, description, root } = treeReader(() => api);
 
-function root(name: string): TreeNode {
-	const r = children().find((n) => label(n) === name);
-	assert.ok(r, `a root row ${name}; roots: ${children().map(label).join(', ')}`);
-	return r;
-}
 
 function tooltip(node: TreeNode): string {
 	const t = api.tree.getTreeItem(node).tooltip;

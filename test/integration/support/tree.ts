@@ -1,6 +1,7 @@
 /**
  * Reading the Services tree through the extension's own provider, as VS Code does: children, labels, descriptions.
  */
+import * as assert from 'node:assert/strict';
 import type { TreeNode } from '../../../src/core/views/servicesTree';
 import type { EndpointLensApi } from '../../../src/extension/extension';
 
@@ -8,11 +9,13 @@ export interface TreeReader {
 	children(node?: TreeNode): TreeNode[];
 	label(node: TreeNode): string;
 	description(node: TreeNode): string;
+	/** The root row labelled `name` (fails naming the roots there are). */
+	root(name: string): TreeNode;
 }
 
 /** A reader over the tree of `api()`, read when called (suites activate in their setup). */
 export function treeReader(api: () => EndpointLensApi): TreeReader {
-	return {
+	const reader: TreeReader = {
 		children: (node) => api().tree.getChildren(node),
 		label(node) {
 			const l = api().tree.getTreeItem(node).label;
@@ -22,7 +25,13 @@ export function treeReader(api: () => EndpointLensApi): TreeReader {
 			const d = api().tree.getTreeItem(node).description;
 			return typeof d === 'string' ? d : '';
 		},
+		root(name) {
+			const r = reader.children().find((n) => reader.label(n) === name);
+			assert.ok(r, `a root row ${name}; roots: ${reader.children().map(reader.label).join(', ')}`);
+			return r;
+		},
 	};
+	return reader;
 }
 
 /** Polls `check` until it stops throwing, or rethrows its last error after `ms`. */
