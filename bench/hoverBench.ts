@@ -15,7 +15,7 @@ import { computeCodeLenses, computeDiagnostics, computeHover } from '../src/core
 import { buildWorkspaceModel } from '../src/core/manifests/workspace';
 import { WorkspaceIndex } from '../src/core/manifests/workspaceIndex';
 import type { Timing } from './timing';
-import { row, summarize, target, time } from './timing';
+import { percentile, row, summarize, target, time } from './timing';
 
 interface BenchFile {
 	path: string;
@@ -86,11 +86,6 @@ function makeFile(f: number, replicas = 3): BenchFile {
 		serviceOffsets.push(text.indexOf('name: ', at) + 7);
 	}
 	return { path: `/bench/manifests/file-${String(f).padStart(3, '0')}.yaml`, text, serviceOffsets };
-}
-
-function percentile(samples: readonly number[], p: number): number {
-	const sorted = [...samples].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 }
 
 function sample(n: number, fn: (i: number) => void): { samples: number[]; timing: Timing } {

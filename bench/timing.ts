@@ -11,6 +11,15 @@ export function summarize(samples: readonly number[]): Timing {
 	return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]! };
 }
 
+/** The nearest-rank `p`th percentile of the samples (0 for none). */
+export function percentile(samples: readonly number[], p: number): number {
+	if (samples.length === 0) {
+		return 0;
+	}
+	const sorted = [...samples].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
 export function time(runs: number, fn: () => void): Timing {
 	fn(); // warm-up
 	const samples: number[] = [];

@@ -33,6 +33,7 @@ import type { TypedObject } from '../../src/core/k8s/types';
 import { ClusterStore } from '../../src/core/store/store';
 import type { ResourceKind } from '../../src/core/store/types';
 import { resourceKinds } from '../../src/core/store/types';
+import { percentile } from '../../bench/timing';
 import type { ClusterRequest, ServerFault, VerbSummary } from './cluster';
 import { prng } from './workload';
 
@@ -219,12 +220,6 @@ class Observer {
 	dispose(): void {
 		this.source.dispose();
 	}
-}
-
-function percentile(values: readonly number[], p: number): number {
-	if (values.length === 0) {return 0;}
-	const sorted = [...values].sort((x, y) => x - y);
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function main(): Promise<number> {
